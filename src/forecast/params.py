@@ -1,0 +1,125 @@
+"""Scenario parameters: a fixed value or a distribution, each with where it comes from.
+
+A figure from a seed is a policy fact and needs only its rule id. Any other figure is an
+*assumption*: the scenario must say so, give its source or reasoning and a plausible range
+(for a fixed value) or a bounded distribution. One run draws every distribution once.
+"""
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a parameter may take, and how to say so in an error message."""
+
+    low: float
+    high: float
+    integer: bool
+    text: str
+
+    def contains(self, x: float) -> bool:
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x):
+            return False
+        if self.integer and float(x) != int(x):
+            return False
+        return self.low <= x <= self.high
+
+
+PROBABILITY = Domain(0.0, 1.0, False, "a probability in [0, 1]")
+SHARE = Domain(0.0, 1.0, False, "a share in [0, 1]")
+AMOUNT = Domain(0.0, math.inf, False, "an amount ≥ 0 (yuan)")
+COUNT = Domain(0, math.inf, True, "a whole number ≥ 0")
+RATE = Domain(0.0, math.inf, False, "a rate ≥ 0")
+ELASTICITY = Domain(0.0, 5.0, False, "an elasticity in [0, 5]")
+MONTHS = Domain(0, 1200, True, "a whole number of months in [0, 1200]")
+GROWTH = Domain(-0.5, 0.5, False, "a yearly growth rate in [-0.5, 0.5]")
+AGE = Domain(14, 80, False, "an age in years in [14, 80]")
+MONTH_OF_YEAR = Domain(1, 12, True, "a month of the year, 1–12")
+FACTOR = Domain(0.0, 100.0, False, "a factor in [0, 100]")
+POSITIVE_COUNT = Domain(1, math.inf, True, "a whole number ≥ 1")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A fixed value, or a distribution drawn once per run (epistemic uncertainty).
+
+    `dist` is "fixed", "uniform", "triangular" or "normal" (truncated to [low, high]).
+    `low`/`high` are the plausible range; for a fixed value they document it only.
+    """
+
+    dist: str
+    value: float
+    low: float
+    high: float
+    sd: float = 0.0
+    integer: bool = False
+    source: str = ""
+    assumption: bool = False
+
+    @property
+    def central(self) -> float:
+        """The value used when uncertainty is switched off: the fixed value or the mode/mean."""
+        return self._cast(self.value)
+
+    def draw(self, rng: np.random.Generator) -> float:
+        if self.dist == "fixed":
+            return self._cast(self.value)
+        if self.dist == "uniform":
+            x = rng.uniform(self.low, self.high)
+        elif self.dist == "triangular":
+            x = rng.triangular(self.low, self.value, self.high) if self.low < self.high else self.low
+        else:  # truncated normal by rejection; bounds are validated to hold real mass
+            for _ in range(1000):
+                x = rng.normal(self.value, self.sd)
+                if self.low <= x <= self.high:
+                    break
+            else:
+                x = min(max(self.value, self.low), self.high)
+        return self._cast(x)
+
+    def _cast(self, x: float):
+        return int(round(x)) if self.integer else float(x)
+
+    def describe(self) -> str:
+        if self.dist == "fixed":
+            rng = f" (range {self.low:g}–{self.high:g})" if self.assumption else ""
+            return f"{self.value:g}{rng}"
+        if self.dist == "uniform":
+            return f"uniform({self.low:g}, {self.high:g})"
+        if self.dist == "triangular":
+            return f"triangular({self.low:g}, {self.value:g}, {self.high:g})"
+        return f"normal({self.value:g}, sd {self.sd:g}) in [{self.low:g}, {self.high:g}]"
+
+    def to_toml(self) -> dict:
+        """The parameter as the scenario file would write it (used for resolved scenarios)."""
+        out: dict = {}
+        if self.dist == "fixed":
+            out["value"] = self.central
+            if self.assumption:
+                out["range"] = [self._cast(self.low), self._cast(self.high)]
+        else:
+            out["dist"] = self.dist
+            out["low"], out["high"] = self._cast(self.low), self._cast(self.high)
+            if self.dist == "triangular":
+                out["mode"] = self.value
+            if self.dist == "normal":
+                out["mean"], out["sd"] = self.value, self.sd
+        if self.source:
+            out["assumption" if self.assumption else "source"] = self.source
+        return out
+
+
+def param_rng(seed_sequence: np.random.SeedSequence, path: str) -> np.random.Generator:
+    """A stream for one named parameter or process.
+
+    Keyed by name, not by order, so adding a parameter or a reform does not shift the draws
+    of the others: base and reform runs with one seed share their common random numbers.
+    """
+    child = np.random.SeedSequence(entropy=seed_sequence.entropy,
+                                   spawn_key=tuple(seed_sequence.spawn_key) + (zlib.crc32(path.encode()),))
+    return np.random.default_rng(child)
