@@ -95,8 +95,10 @@ def _validity(rule: Rule, ev: pd.DataFrame, why: np.ndarray, start, end) -> np.n
     before = anchor < start
     after = (anchor > end) & (not rule.after_policy)
     what = "pairing" if rule.anchor == "paired_on" else "event"
-    text = np.array([f"{what} dated {a}, outside the policy's validity {start}–{end}" for a in anchor], dtype=object)
-    return np.where((why == "") & (before | after), text, why)
+    out = np.array(why, dtype=object)
+    for i in np.flatnonzero((why == "") & (before | after)):
+        out[i] = f"{what} dated {anchor[i]}, outside the policy's validity {start}–{end}"
+    return out
 
 
 def _once_only(rule: Rule, ev: pd.DataFrame, base: np.ndarray, why: np.ndarray) -> np.ndarray:

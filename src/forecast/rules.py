@@ -195,13 +195,18 @@ def fixed(rule: Rule, ev: pd.DataFrame):
 def table(rule: Rule, ev: pd.DataFrame):
     """An amount looked up by level or prize (HS-A1c, HS-A1d, HS-A3a)."""
     keys = ev[rule.field].to_numpy().astype(int)
-    amount = np.array([rule.table.get(k, 0.0) for k in keys], dtype=float) * ev["count"].to_numpy()
-    if rule.field == "level":
-        paid = "、".join(ladder.name(k) for k in rule.table)
-        why = [f"{ladder.name(k) if k >= 0 else 'no level'} earns nothing under {rule.id} (pays {paid})" for k in keys]
-    else:
-        why = [("no prize" if k == 0 else f"prize {k} earns nothing") + f" under {rule.id}" for k in keys]
-    return amount, np.where(amount > 0, "", np.array(why, dtype=object))
+    lookup = np.zeros(max(max(rule.table), int(keys.max(initial=0))) + 2)
+    lookup[list(rule.table)] = list(rule.table.values())
+    amount = np.where(keys >= 0, lookup[np.maximum(keys, 0)], 0.0) * ev["count"].to_numpy()
+    why = np.full(len(ev), "", dtype=object)
+    paid = "、".join(ladder.name(k) for k in rule.table) if rule.field == "level" else ""
+    for i in np.flatnonzero(amount <= 0):
+        k = keys[i]
+        if rule.field == "level":
+            why[i] = f"{ladder.name(k) if k >= 0 else 'no level'} earns nothing under {rule.id} (pays {paid})"
+        else:
+            why[i] = ("no prize" if k == 0 else f"prize {k} earns nothing") + f" under {rule.id}"
+    return amount, why
 
 
 def tiers(rule: Rule, ev: pd.DataFrame):
@@ -273,9 +278,8 @@ def _conditions(rule: Rule, ev: pd.DataFrame) -> np.ndarray:
         why = np.where((why == "") & ~ok, text, why)
     if rule.programme:
         prog = ev["programme"].to_numpy(object)
-        why = np.where((why == "") & (prog != rule.programme),
-                       np.array([f"obtained through {p or 'an unnamed route'}, not {rule.programme}" for p in prog],
-                                dtype=object), why)
+        for i in np.flatnonzero((why == "") & (prog != rule.programme)):
+            why[i] = f"obtained through {prog[i] or 'an unnamed route'}, not {rule.programme}"
     if rule.min_years:
         years = ev["years"].to_numpy(float)
         short = ~(years >= rule.min_years)

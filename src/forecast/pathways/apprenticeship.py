@@ -22,7 +22,8 @@ def apprenticeship(env, sim):
     capacity = int(p["master_capacity"]) if sim.options.capacities else 10 ** 6
     rng = sim.rng("apprenticeship")
     w, state = sim.workers, sim.employers["state"]
-    levels = np.array(p["apprentice_levels"])
+    taught = np.zeros(9, bool)
+    taught[p["apprentice_levels"]] = True
     waiting = 0
     sim.pairing_queue = []
     for t in range(sim.T):
@@ -32,7 +33,7 @@ def apprenticeship(env, sim):
             masters = np.flatnonzero(w.active & (w.level >= p["master_min_level"]))
             full = [m for m, load in sim.master_load.items() if load >= capacity]
             masters = np.setdiff1d(masters, np.array(full, dtype=np.int64))
-            pupils = np.flatnonzero(w.active & (w.pair < 0) & np.isin(w.level, levels))
+            pupils = np.flatnonzero(w.active & (w.pair < 0) & taught[w.level])
             k = min(waiting, len(masters), len(pupils))
             if k:
                 mw = np.where(state[w.employer[masters]], p["state_master_weight"], 1.0)

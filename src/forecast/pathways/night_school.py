@@ -26,15 +26,17 @@ def night_school(env, sim):
     providers = int(p["providers"])
     provider_contrib = rng.random(providers) < p["provider_contributor_share"]
     taught = np.array(sorted({lv for lv in p["levels"]}))
-    start_levels = np.array([lv for lv in range(ladder.TOP) if next_level(np.array([lv]))[0] in taught])
+    starts = np.zeros(ladder.TOP + 1, bool)  # levels from which a taught certificate is the next step
+    starts[[lv for lv in range(ladder.TOP) if next_level(np.array([lv]))[0] in taught]] = True
     w = sim.workers
     waitlist = np.empty(0, np.int64)
     sim.night_school_queue = []
     for t in range(sim.T):
         if (t + sim.start.astype(int)) % 12 + 1 in p["term_months"]:
-            still = waitlist[w.active[waitlist] & np.isin(w.level[waitlist], start_levels)]
-            pool = np.flatnonzero(w.active & (w.eligible_from <= t) & np.isin(w.level, start_levels))
-            pool = np.setdiff1d(pool, still)
+            still = waitlist[w.active[waitlist] & starts[w.level[waitlist]]]
+            waiting = np.zeros(w.n, bool)
+            waiting[still] = True
+            pool = np.flatnonzero(w.active & (w.eligible_from <= t) & starts[w.level] & ~waiting)
             applicants = pool[rng.random(len(pool)) < p["apply_rate"]]
             queue = np.concatenate([still, rng.permutation(applicants)])
             k = min(len(queue), int(seats.level))
