@@ -158,7 +158,7 @@ def _load_chain(path: Path, seen: set) -> tuple[dict, dict, tuple, tuple]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(str(path), "", f"not valid TOML: {exc}", "a UTF-8 TOML file") from None
     if "base" not in data:
-        return data, {"": str(path)}, (path,), (path, data)
+        return data, {"": str(path)}, (path,), (path, copy.deepcopy(data))
     base = data.pop("base")
     if not isinstance(base, str):
         raise InputError(str(path), "base", f"expected a file name, got {base!r}", "a path relative to this file")
