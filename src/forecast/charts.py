@@ -34,7 +34,7 @@ def outlays_chart(outlays: pd.DataFrame, scenario, path: Path) -> None:
     ax.set_title(f"{scenario.name}: fund outlays by year and article (10,000 yuan); after {end}: committed")
     ax.set_xlabel("year")
     ax.set_ylabel("10,000 yuan")
-    ax.legend(ncol=2, fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110, metadata=_METADATA)
     plt.close(fig)
