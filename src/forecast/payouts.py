@@ -81,7 +81,10 @@ def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True) 
         r = pd.DataFrame({"event_index": np.concatenate(why_idx) if why_idx else np.empty(0, int),
                           "reason": np.concatenate(why_text) if why_text else np.empty(0, object)})
         r = r[~r["event_index"].isin(ledger["event_index"])]
-        r = r.groupby("event_index", sort=True)["reason"].agg("; ".join).reset_index()
+        # join the reasons of events refused by several rules; most have one (fast path)
+        several = r["event_index"].duplicated(keep=False).to_numpy()
+        joined = r[several].groupby("event_index", sort=True)["reason"].agg("; ".join).reset_index()
+        r = pd.concat([r[~several], joined]).sort_values("event_index", kind="stable").reset_index(drop=True)
         pos = r["event_index"].to_numpy()
         for col in ("date", "event", "recipient", "person"):
             r[col] = events[col].to_numpy()[pos]

@@ -87,6 +87,10 @@ class Table:
             return None
         return Table(value, self.file, self.key(key))
 
+    def child(self, data, key: str) -> "Table":
+        """A view of a nested value (parameter table, list row) that reports errors like this one."""
+        return Table(data, self.file, self.key(key))
+
     # --- uncertain parameters -------------------------------------------------------
     def param(self, key: str, domain: Domain, assumption: bool = True) -> Param:
         """A parameter: a bare number (policy figure) or a table with its source.
@@ -102,7 +106,7 @@ class Table:
                                  "{dist = \"triangular\", low = …, mode = …, high = …, assumption = \"why\"}")
             v = self.check(key, value, domain)
             return Param("fixed", v, v, v, integer=domain.integer)
-        t = Table(value, self.file, self.key(key))
+        t = self.child(value, key)
         source = t.text("assumption", "") if assumption else t.text("source", "")
         if assumption and not source:
             raise t.error("assumption", "missing: say where the figure comes from or why", "text")

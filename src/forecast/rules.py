@@ -126,7 +126,7 @@ def read_rule(rule_id: str, t: Table) -> Rule:
     elif kind == "tiers":
         tiers = []
         for i, row in enumerate(t.raw("tiers")):
-            rt = Table(row, t.file, t.key(f"tiers[{i}]"))
+            rt = t.child(row, f"tiers[{i}]")
             tiers.append((rt.number("min", COUNT), rt.number("amount", AMOUNT)))
             rt.close()
         if not tiers or [m for m, _ in tiers] != sorted({m for m, _ in tiers}):
@@ -140,7 +140,7 @@ def read_rule(rule_id: str, t: Table) -> Rule:
     else:
         ms = []
         for i, row in enumerate(t.raw("milestones")):
-            rt = Table(row, t.file, t.key(f"milestones[{i}]"))
+            rt = t.child(row, f"milestones[{i}]")
             try:
                 level = ladder.parse_level(rt.raw("level"))
             except ValueError:
@@ -251,9 +251,9 @@ def milestone(rule: Rule, ev: pd.DataFrame):
             reason[i] = "no pairing date"
         elif date[i] < paired[i]:
             reason[i] = f"certificate dated before the pairing ({paired[i]})"
-        elif date[i] > add_months(paired[i:i + 1], within)[0]:
+        elif date[i] > (last := add_months(paired[i:i + 1], within)[0]):
             reason[i] = (f"apprentice reached {ladder.name(lv)} {elapsed[i]} months after pairing: "
-                         f"{rule.id} {_span(within)} window missed")
+                         f"{rule.id} {_span(within)} window missed (its last day was {last})")
         else:
             amount[i] = amt
     return amount, reason

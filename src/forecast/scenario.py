@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,11 +185,16 @@ class _Origins:
         self.origins = origins
 
     def file(self, path: str) -> str:
-        parts = path.split(".")
+        parts = re.sub(r"\[\d+\]", "", path).split(".")
         for n in range(len(parts), 0, -1):
             if ".".join(parts[:n]) in self.origins:
                 return self.origins[".".join(parts[:n])]
         return self.origins[""]
+
+    def file_under(self, path: str) -> str:
+        """The file that set a key at or under `path` (an overlay, if one did), for whole-table checks."""
+        hits = [f for k, f in self.origins.items() if k == path or k.startswith(path + ".")]
+        return hits[-1] if hits else self.file(path)
 
 
 class _Table(Table):
@@ -208,6 +214,9 @@ class _Table(Table):
         if not isinstance(value, dict):
             raise self.error(key, f"expected a table, got {value!r}", "a TOML table")
         return _Table(value, self.origins, self.key(key))
+
+    def child(self, data, key):
+        return _Table(data, self.origins, self.key(key))
 
 
 def _validate(data: dict, origins: dict, files: tuple, reference: dict) -> Scenario:
@@ -381,7 +390,7 @@ def _check_mix(top: Table, sections: dict) -> None:
     for path, table in checks:
         total = sum(table.values.values())
         if abs(total - 1.0) > 1e-6:
-            raise InputError(top.origins.file(path), path + ".values", f"shares add up to {total:g}", "shares adding up to 1")
+            raise InputError(top.origins.file_under(path), path + ".values", f"shares add up to {total:g}", "shares adding up to 1")
 
 
 def _map_leaves(tree: dict, fn, prefix: str = "") -> dict:

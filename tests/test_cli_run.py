@@ -1,0 +1,135 @@
+"""`forecast run` writes every result file, prints outlays by year and the targets, and the
+files agree with the ledger."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast import cli
+
+HUISHAN = Path(__file__).resolve().parents[1] / "scenarios" / "huishan.toml"
+SMALL = """
+[population.employed]
+value = 20000
+range = [15000, 25000]
+assumption = "test: a small district keeps the tests fast"
+"""
+FILES = ("scenario.resolved.toml", "outlays.csv", "ledger.csv", "targets.csv", "ladder.csv", "summary.json",
+         "outlays.png", "ladder.png", "events.parquet")
+
+
+def forecast_run(scenario: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        status = cli.main(["run", str(scenario), "--out", str(out), *extra])
+    return status, stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("scenario") / "small.toml"
+    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + SMALL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def run(small, tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "results"
+    status, stdout, stderr = forecast_run(small, out, "--seed", "5")
+    return status, stdout, stderr, out
+
+
+def test_run_exits_0_and_writes_every_result_file(run):
+    status, _, stderr, out = run
+    assert status == 0, stderr
+    written = {p.name for p in out.iterdir()}
+    assert set(FILES) <= written
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+    for png in ("outlays.png", "ladder.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")], "temporary folder left behind"
+
+
+def test_printed_table_shows_years_and_targets(run):
+    _, stdout, _, out = run
+    for year in ("2025", "2026", "2027", "2028*", "2032*"):   # years after 2027 are marked *
+        assert year in stdout
+    for target in ("HS-T1", "HS-T2", "HS-T3", "HS-T4", "HS-T5a", "HS-T5b", "HS-T6", "HS-T7", "HS-T8", "HS-T9"):
+        assert target in stdout
+    for rule in ("HS-A1a", "HS-A8b", "HS-A10"):
+        assert rule in stdout
+    assert "HS-A7" not in stdout    # in kind: not a fund outlay
+    assert "万元" in stdout
+    assert f"results written to {out}" in stdout
+
+
+def test_printed_total_matches_outlays_file_in_wan(run):
+    _, stdout, _, out = run
+    outlays = pd.read_csv(out / "outlays.csv", index_col="year")
+    # the total row's first cell: 2025's total in 万元 (yuan / 10,000) with one decimal
+    total_row = next(line for line in stdout.splitlines() if line.strip("│ ").startswith("total"))
+    assert f"{outlays.loc[2025, 'total'] / 10000:,.1f}" in total_row
+
+
+def test_outlays_file_equals_ledger_sums(run):
+    _, _, _, out = run
+    outlays = pd.read_csv(out / "outlays.csv", index_col="year")
+    ledger = pd.read_csv(out / "ledger.csv")
+    assert len(ledger) > 0
+    cash = ledger[~ledger["in_kind"].astype(bool)]
+    sums = cash.pivot_table(index="year", columns="rule", values="amount", aggfunc="sum", fill_value=0.0)
+    rules = [c for c in outlays.columns if c != "total"]
+    assert "HS-A7" not in rules and set(sums.columns) <= set(rules)
+    sums = sums.reindex(index=outlays.index, columns=rules, fill_value=0.0)
+    np.testing.assert_allclose(outlays[rules].to_numpy(), sums.to_numpy(), atol=0.011)
+    np.testing.assert_allclose(outlays["total"].to_numpy(), outlays[rules].sum(axis=1).to_numpy(), atol=0.011)
+    assert list(outlays.index) == list(range(2025, 2033))
+
+
+def test_summary_and_targets_files_are_consistent(run):
+    _, _, _, out = run
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    outlays = pd.read_csv(out / "outlays.csv", index_col="year")
+    targets = pd.read_csv(out / "targets.csv")
+    assert summary["seed"] == 5
+    for year, total in summary["outlays_yuan_by_year"].items():
+        assert total == pytest.approx(outlays.loc[int(year), "total"], abs=0.01)
+    assert list(targets["target"]) == [t["target"] for t in summary["targets"]]
+    assert (targets["met"] == (targets["value"] >= targets["goal"])).all()
+
+
+def test_ladder_and_events_files_read_back(run):
+    _, _, _, out = run
+    ladder = pd.read_csv(out / "ladder.csv")
+    assert len(ladder) == 96 and ladder["month"].iloc[0] == "2025-01" and ladder["month"].iloc[-1] == "2032-12"
+    levels = ["未取证", "学徒工", "初级工", "中级工", "高级工", "技师", "高级技师", "特级技师", "首席技师"]
+    assert (ladder[levels].sum(axis=1) == ladder["employed"]).all()
+    events = pd.read_parquet(out / "events.parquet")
+    ledger = pd.read_csv(out / "ledger.csv")
+    assert ledger["event_index"].max() < len(events)
+    assert (events["event"].to_numpy()[ledger["event_index"]] != "").all()
+
+
+def test_resolved_scenario_records_drawn_values(run):
+    _, _, _, out = run
+    resolved = tomllib.loads((out / "scenario.resolved.toml").read_text(encoding="utf-8"))
+    assert resolved["population"]["employed"]["resolved"] == 20000          # fixed value
+    turnover = resolved["flows"]["turnover"]
+    assert turnover["dist"] == "triangular" and 0.04 <= turnover["resolved"] <= 0.15
+    assert resolved["rules"]["HS-A8a"]["amount"] == 2000
+
+
+def test_central_flag_uses_central_values(small, tmp_path):
+    status, _, stderr = forecast_run(small, tmp_path / "central", "--central")
+    assert status == 0, stderr
+    resolved = tomllib.loads((tmp_path / "central" / "scenario.resolved.toml").read_text(encoding="utf-8"))
+    assert resolved["flows"]["turnover"]["resolved"] == 0.08      # the triangular's mode
+    assert resolved["population"]["employers"]["resolved"] == 47500   # uniform(36,000, 59,000) midpoint
