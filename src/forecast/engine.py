@@ -14,7 +14,7 @@ import pandas as pd
 import simpy
 
 from . import ladder
-from .eventlog import EventLog, ids
+from .eventlog import EventLog, ids, lazy_ids
 from .params import param_rng
 from .population import (NEVER, Workers, build_employers, draw_ages, draw_employers, draw_levels,
                          exit_months, monthly)
@@ -139,7 +139,7 @@ class Simulation:
         if cert.any():
             self.log.emit("certificate", date, recipient_kind=recipient_kind,
                           recipient=recipient if np.isscalar(recipient) else recipient[cert],
-                          person=ids("W", idx[cert]), level=new_levels[cert], programme=programme,
+                          person=lazy_ids("W", idx[cert]), level=new_levels[cert], programme=programme,
                           contributor=False if contributor is None else contributor[cert])
         paired = w.pair[idx] >= 0
         if paired.any():
@@ -159,7 +159,11 @@ class Simulation:
         w.craftsman[idx] = False
         for i in idx[w.pair[idx] >= 0]:
             self.close_pair(w.pair[i])
-        for m in idx[np.isin(idx, list(self.master_load))]:
+        if not self.master_load:
+            return
+        is_master = np.zeros(w.n, bool)
+        is_master[np.fromiter(self.master_load, dtype=np.int64, count=len(self.master_load))] = True
+        for m in idx[is_master[idx]]:  # leaving masters, in the order of idx (as np.isin kept it)
             for p in np.flatnonzero(np.array(self.pairs["master"]) == m):
                 self.close_pair(p)
 

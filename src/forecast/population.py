@@ -50,6 +50,11 @@ class Workers:
         self.n += k
         return ids
 
+    def release(self) -> None:
+        """Drop the columns once a run is over (frees memory before the payouts are computed)."""
+        self._cols = {name: col[:0].copy() for name, col in self._cols.items()}
+        self.n = 0
+
     @property
     def nbytes(self) -> int:
         return sum(c.nbytes for c in self._cols.values())
@@ -80,7 +85,14 @@ def build_employers(pop: dict, rng: np.random.Generator) -> dict:
 def draw_employers(employers: dict, k: int, rng: np.random.Generator) -> np.ndarray:
     """Employers of k new workers, in proportion to employer size."""
     cum = employers["cum"]
-    return np.minimum(np.searchsorted(cum, rng.random(k) * cum[-1]), len(cum) - 1).astype(np.int32)
+    u = rng.random(k) * cum[-1]
+    if k > 50_000:  # many keys: look them up in sorted order (cache-friendly), same positions
+        order = np.argsort(u)
+        pos = np.empty(k, dtype=np.intp)
+        pos[order] = np.searchsorted(cum, u[order])
+    else:
+        pos = np.searchsorted(cum, u)
+    return np.minimum(pos, len(cum) - 1).astype(np.int32)
 
 
 def draw_levels(k: int, skilled_share: float, apprentice_share: float, skilled_mix: np.ndarray,

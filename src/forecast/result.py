@@ -94,8 +94,9 @@ class Result:
         }
 
     # --- files -----------------------------------------------------------------------------
-    def write(self, out_dir: str | Path) -> Path:
-        """All outputs into `out_dir`, atomically; returns the folder."""
+    def write(self, out_dir: str | Path, provenance=None) -> Path:
+        """All outputs into `out_dir`, atomically; returns the folder. `provenance` (a dict, or a
+        function returning one, called last) becomes provenance.json."""
         from .charts import ladder_chart, outlays_chart
         out_dir = Path(out_dir)
         with atomic_dir(out_dir) as tmp:
@@ -111,6 +112,9 @@ class Result:
                                               encoding="utf-8")
             outlays_chart(outlays, self.scenario, tmp / "outlays.png")
             ladder_chart(self.ladder(), tmp / "ladder.png")
+            if provenance is not None:
+                from .provenance import write_provenance
+                write_provenance(tmp, provenance() if callable(provenance) else provenance)
         return out_dir
 
 

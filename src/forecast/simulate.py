@@ -33,6 +33,8 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     sim = Simulation(scenario, values, dynamics_ss, options)
     sim.run()
     snapshot(sim, sim.T - 1)
-    events = sim.log.frame()
-    payouts = compute_payouts(events, scenario.policy, explain=False)
-    return Result.from_simulation(sim, events, payouts.ledger, seed, replication)
+    events = sim.log.frame(clear=True)
+    result = Result.from_simulation(sim, events, None, seed, replication)
+    sim.workers.release()  # the worker columns are not needed for the payouts: free them first
+    result.ledger = compute_payouts(events, scenario.policy, explain=False).ledger
+    return result

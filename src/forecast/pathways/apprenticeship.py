@@ -30,10 +30,12 @@ def apprenticeship(env, sim):
         if sim.in_policy(t):
             waiting += rng.poisson(per_month)
         if waiting:
-            masters = np.flatnonzero(w.active & (w.level >= p["master_min_level"]))
+            free = w.active & (w.level >= p["master_min_level"])
             full = [m for m, load in sim.master_load.items() if load >= capacity]
-            masters = np.setdiff1d(masters, np.array(full, dtype=np.int64))
-            pupils = np.flatnonzero(w.active & (w.pair < 0) & taught[w.level])
+            if full:
+                free[np.array(full, dtype=np.int64)] = False
+            masters = np.flatnonzero(free)  # sorted, as np.setdiff1d(all masters, full) was
+            pupils = np.flatnonzero(w.active & (w.pair < 0) & _at_levels(w.level, taught))
             k = min(waiting, len(masters), len(pupils))
             if k:
                 mw = np.where(state[w.employer[masters]], p["state_master_weight"], 1.0)
@@ -44,6 +46,14 @@ def apprenticeship(env, sim):
                 waiting -= k
         sim.pairing_queue.append(waiting)
         yield env.timeout(1)
+
+
+def _at_levels(level: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """level ∈ levels, by one comparison per level (faster than indexing a table by level)."""
+    out = np.zeros(len(level), bool)
+    for lv in np.flatnonzero(levels):
+        out |= level == lv
+    return out
 
 
 def _pair(env, sim, masters, apprentices, t, duration):

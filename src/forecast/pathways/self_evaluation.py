@@ -26,9 +26,11 @@ def self_evaluation(env, sim):
     max_age = int(p["apprentice_max_age"] * 12)
     w, rng = sim.workers, sim.rng("self_evaluation")
     for t in range(sim.T):
-        idx = np.flatnonzero(w.active & (w.eligible_from <= t) & (w.level < ladder.TOP))
-        prob = sim.rate_month[w.level[idx]]
-        paired = np.flatnonzero(w.pair[idx] >= 0)
+        eligible = w.active & (w.eligible_from <= t) & (w.level < ladder.TOP)
+        idx = np.flatnonzero(eligible)
+        prob = sim.rate_month.take(w.level.take(idx))
+        # positions within idx of the (few) paired workers: same as flatnonzero(w.pair[idx] >= 0)
+        paired = np.searchsorted(idx, np.flatnonzero(eligible & (w.pair >= 0)))
         if len(paired):
             open_ = np.array([sim.pairs["open"][q] for q in w.pair[idx[paired]]], bool)
             prob[paired[open_]] = np.minimum(1.0, prob[paired[open_]] * mentoring)
@@ -38,7 +40,8 @@ def self_evaluation(env, sim):
         sim.promote(idx[~appointed], new[~appointed], t, "self_evaluation")
         sim.promote(idx[appointed], new[appointed], t, "appointment")
         if entry > 0:
-            young = np.flatnonzero(w.active & (w.level == ladder.UNCERTIFIED) & (t - w.birth < max_age))
+            # t - birth < max_age, without an array for t - birth
+            young = np.flatnonzero(w.active & (w.level == ladder.UNCERTIFIED) & (w.birth > t - max_age))
             start = young[rng.random(len(young)) < entry]
             sim.promote(start, np.full(len(start), ladder.APPRENTICE, np.int8), t, "apprenticeship_entry")
         yield env.timeout(1)

@@ -1,0 +1,150 @@
+"""forecast.xlsx: reopens with openpyxl, its figures equal the results folder's CSV files,
+numbers are numbers with number formats, headers frozen, charts embedded."""
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from budget_fixture import make_mc_folder
+from forecast import budget
+from forecast.budget_charts import write_charts
+from forecast.fund import fund_paths, principal_needed_quantile
+from forecast.workbook import SHEETS, write_workbook
+
+WAN = 10_000.0
+
+
+@pytest.fixture(scope="module")
+def mc(tmp_path_factory, huishan):
+    folder = make_mc_folder(huishan, tmp_path_factory.mktemp("mc") / "results", replications=40)
+    b = budget.load(folder)
+    out = tmp_path_factory.mktemp("wb")
+    charts = write_charts(b, out / "charts", "zh")
+    path = write_workbook(b, out / "forecast.xlsx", "zh", charts)
+    return folder, b, path
+
+
+def _sheet_table(ws, header_row: int = 1) -> pd.DataFrame:
+    rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+    head = [str(h) if h is not None else f"c{i}" for i, h in enumerate(rows[0])]
+    body = []
+    for r in rows[1:]:  # the table ends at the first empty row (notes follow)
+        if all(v is None for v in r):
+            break
+        body.append(r)
+    return pd.DataFrame(body, columns=head)
+
+
+def test_outlays_sheet_equals_outlays_csv(mc):
+    folder, b, path = mc
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:8] == list(SHEETS["zh"].values())[:8]
+    ws = wb[SHEETS["zh"]["outlays"]]
+    csv = pd.read_csv(folder / "outlays.csv", index_col="year")
+    years = list(csv.index)
+    header = [c.value for c in ws[1]]
+    assert header[3:3 + len(years)] == [f"{y}{'*' if y > 2027 else ''}" for y in years]
+    seen = set()
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        rule = row[1]
+        if rule is None or rule not in csv.columns:
+            continue
+        seen.add(rule)
+        for j, y in enumerate(years):
+            assert isinstance(row[3 + j], (int, float)), (rule, y, row[3 + j])
+            assert row[3 + j] * WAN == pytest.approx(csv.loc[y, rule], abs=0.01)
+        assert row[3 + len(years)] * WAN == pytest.approx(csv[rule].sum(), abs=0.1)
+    assert seen == set(csv.columns)  # every rule and the total
+    assert ws.freeze_panes == "D2"
+    assert ws.cell(2, 4).number_format == "#,##0.0"
+    assert ws.column_dimensions["C"].width > 20
+
+
+def test_percentile_sheet_equals_outlays_stats_csv(mc):
+    folder, b, path = mc
+    ws = openpyxl.load_workbook(path)[SHEETS["zh"]["stats"]]
+    got = _sheet_table(ws)
+    stats = pd.read_csv(folder / "outlays_stats.csv").set_index(["year", "rule"])
+    assert len(got) == len(stats)
+    assert list(got.columns) == ["年份", "条款", "规则", "均值", "5%分位", "25%分位", "中位数", "75%分位", "95%分位"]
+    for row in got.itertuples(index=False):
+        ref = stats.loc[(row[0], row[2])]
+        for j, key in enumerate(["mean", "p5", "p25", "p50", "p75", "p95"], start=3):
+            assert isinstance(row[j], float | int)
+            assert row[j] * WAN == pytest.approx(ref[key], abs=0.01)
+    assert ws.freeze_panes == "A2"
+
+
+def test_liabilities_are_the_years_after_the_policy(mc):
+    folder, b, path = mc
+    ws = openpyxl.load_workbook(path)[SHEETS["zh"]["liabilities"]]
+    got = _sheet_table(ws)
+    reps = pd.read_parquet(folder / "replications.parquet")
+    later = reps[reps["year"] > 2027]
+    assert set(got["规则"]) == {"HS-A2b", "HS-A8b", "total"}  # the only rules paying after 2027 here
+    per_rep = later[later["rule"] == "HS-A2b"].groupby("replication")["amount"].sum()
+    row = got[(got["规则"] == "HS-A2b") & (got["年份"] == "合计(各年)")].iloc[0]
+    assert row["均值"] * WAN == pytest.approx(per_rep.mean(), rel=1e-9)
+    assert row["95%分位"] * WAN == pytest.approx(np.percentile(per_rep, 95), rel=1e-9)
+    y2030 = got[(got["规则"] == "total") & (got["年份"] == 2030)].iloc[0]
+    assert y2030["均值"] * WAN == pytest.approx(later[later["year"] == 2030]["amount"].sum() / 40, rel=1e-9)
+
+
+def test_fund_and_targets_sheets(mc):
+    folder, b, path = mc
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEETS["zh"]["fund"]]
+    fund = _sheet_table(ws)
+    params = pd.read_csv(folder / "parameters.csv")
+    totals = pd.read_csv(folder / "outlays_stats.csv")
+    reps = pd.read_parquet(folder / "replications.parquet")
+    m = reps.pivot_table(index="replication", columns="year", values="amount", aggfunc="sum").to_numpy()
+    p = fund_paths(m, params["fund.principal"], params["fund.return_rate"])
+    years = fund[fund["年份"].apply(lambda v: isinstance(v, int))]
+    assert list(years["年份"]) == b.years
+    assert list(years["P(支出>收益)"]) == pytest.approx(list((p.outlays > p.returns).mean(axis=0)))
+    assert list(years["收益均值"] * WAN) == pytest.approx(list(p.returns.mean(axis=0)))
+    assert list(years["支出均值"] * WAN) == pytest.approx(list(totals[totals["rule"] == "total"]["mean"]), abs=0.01)
+    needed = principal_needed_quantile(m, params["fund.return_rate"], 0.95) / WAN
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "收益覆盖95%情形支出所需本金(万元)")
+    assert row[3] == pytest.approx(needed)
+    targets = _sheet_table(wb[SHEETS["zh"]["targets"]])
+    csv = pd.read_csv(folder / "targets.csv")
+    assert list(targets["目标"]) == list(csv["target"])
+    assert list(targets["达成概率"]) == pytest.approx(list(csv["probability"]))
+    assert wb[SHEETS["zh"]["targets"]].cell(2, 4).number_format == "0.0%"
+
+
+def test_assumptions_sheet_lists_every_parameter_with_its_source(mc, huishan):
+    folder, b, path = mc
+    wb = openpyxl.load_workbook(path)
+    got = _sheet_table(wb[SHEETS["zh"]["assumptions"]])
+    register = pd.DataFrame(huishan.parameters())
+    assert list(got["参数"]) == list(register["parameter"])
+    assert list(got["设定(值或分布)"]) == list(register["specification"])
+    assert list(got["来源"]) == list(register["source"])
+    assert all(s for s in got["来源"])
+    principal = got[got["参数"] == "fund.principal"].iloc[0]
+    assert principal["取值(均值)"] == pytest.approx(pd.read_csv(folder / "parameters.csv")["fund.principal"].mean())
+    assert "HS-A3a" in got[got["参数"] == "pathways.night_school.pass_rate"]["相关规则"].iloc[0]
+    rules = _sheet_table(wb[SHEETS["zh"]["rules"]])
+    assert list(rules["规则"]) == [r.id for r in huishan.policy.rules]
+    assert all(s.startswith("seed 000") for s in rules["来源"])
+    assert rules[rules["规则"] == "HS-A8b"]["金额"].iloc[0].startswith("12个月内达高级工 2,000")
+
+
+def test_charts_embedded_and_english_sheets(mc, tmp_path):
+    folder, b, path = mc
+    with zipfile.ZipFile(path) as z:
+        media = [n for n in z.namelist() if n.startswith("xl/media/") and n.endswith(".png")]
+    assert len(media) == 5
+    en = write_workbook(b, tmp_path / "en.xlsx", "en")
+    wb = openpyxl.load_workbook(en)
+    assert wb.sheetnames == [v for k, v in SHEETS["en"].items() if k != "charts"]
+    summary = wb[SHEETS["en"]["summary"]]
+    labels = [summary.cell(r, 1).value for r in range(1, summary.max_row + 1)]
+    assert any(str(v).startswith("outlays 2025–2027") for v in labels)
