@@ -13,14 +13,8 @@ import pandas as pd
 import pytest
 
 from forecast import cli
+from districts import HUISHAN, SMALL
 
-HUISHAN = Path(__file__).resolve().parents[1] / "scenarios" / "huishan.toml"
-SMALL = """
-[population.employed]
-value = 20000
-range = [15000, 25000]
-assumption = "test: a small district keeps the tests fast"
-"""
 FILES = ("scenario.resolved.toml", "outlays.csv", "ledger.csv", "targets.csv", "ladder.csv", "summary.json",
          "outlays.png", "ladder.png", "events.parquet")
 

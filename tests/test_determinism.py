@@ -7,14 +7,8 @@ import pytest
 
 import forecast
 from forecast import cli
+from districts import HUISHAN, SMALL
 
-HUISHAN = Path(__file__).resolve().parents[1] / "scenarios" / "huishan.toml"
-SMALL = """
-[population.employed]
-value = 20000
-range = [15000, 25000]
-assumption = "test: a small district keeps the tests fast"
-"""
 
 
 def run(scenario: Path, seed: int, out: Path) -> Path:

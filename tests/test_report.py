@@ -16,15 +16,10 @@ from forecast import budget
 from forecast.budget_charts import CHARTS, FILES
 from forecast.cli import build_parser, main
 from forecast.report import build_report, find_chromium, screenshot
+from districts import SMALL
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-SMALL = """
-[population.employed]
-value = 20000
-range = [15000, 25000]
-assumption = "a small district, for fast tests"
-"""
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ def _run(args) -> int:
 
 
 def _run_single(args, scenario, out: Path) -> int:
+    from .budget import headline
     from .display import console, outlays_table, targets_table
     from .provenance import now, provenance
     from .simulate import simulate
@@ -46,13 +47,15 @@ def _run_single(args, scenario, out: Path) -> int:
     con.print(outlays_table(result.outlays(), scenario,
                             f"{scenario.title}: fund outlays by year (seed {args.seed}, one future)"))
     con.print(targets_table(result.targets()))
-    con.print(f"results written to {out}/")
+    con.print(headline(out))
+    con.print(f"results written to {out}/ (forecast report {out} adds the Excel workbook and the printable report)")
     return 0
 
 
 def _run_monte_carlo(args, scenario, out: Path) -> int:
     from rich.console import Console
 
+    from .budget import headline
     from .checkpoint import checkpoint_dir
     from .display import console, mc_outlays_table, mc_targets_table
     from .montecarlo import run_monte_carlo
@@ -99,9 +102,11 @@ def _run_monte_carlo(args, scenario, out: Path) -> int:
     con = console()
     con.print(mc_outlays_table(agg))
     con.print(mc_targets_table(agg))
+    con.print(headline(out))
     resumed = f", {info.resumed} resumed from the checkpoint" if info.resumed else ""
     con.print(f"{info.reps} replications ({info.computed} computed{resumed}) with the {backend} backend "
-              f"in {info.seconds:,.1f} s; results written to {out}/")
+              f"in {info.seconds:,.1f} s; results written to {out}/ "
+              f"(forecast report {out} adds the Excel workbook and the printable report)")
     return 0
 
 
