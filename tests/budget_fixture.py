@@ -11,7 +11,7 @@ import pandas as pd
 import tomli_w
 
 from forecast import ladder
-from forecast.result import _plain
+from forecast.serialise import plain
 
 QUANTILES = (5, 25, 50, 75, 95)
 
@@ -82,7 +82,7 @@ def make_mc_folder(scenario, folder: Path, replications: int = 40, seed: int = 7
                           "p50": v, "p75": v + spread, "p95": v + 2 * spread})
     pd.DataFrame(lrows).to_csv(folder / "ladder_bands.csv", index=False)
     resolved = scenario.resolved_toml(scenario.resolve(None))
-    (folder / "scenario.resolved.toml").write_text(tomli_w.dumps(_plain(resolved)), encoding="utf-8")
+    (folder / "scenario.resolved.toml").write_text(tomli_w.dumps(plain(resolved)), encoding="utf-8")
     (folder / "summary.json").write_text(json.dumps({"scenario": scenario.name, "replications": replications}),
                                          encoding="utf-8")
     return folder

@@ -35,7 +35,7 @@ def atomic_dir(target: str | Path):
 
 
 @contextlib.contextmanager
-def atomic_file(target: str | Path, mode: str = "w", **kwargs):
+def atomic_file(target: str | Path):
     """Yield a temporary path that replaces `target` only if the block finishes."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)

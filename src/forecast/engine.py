@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from . import ladder
@@ -61,7 +60,7 @@ class Simulation:
         self.graduate_factor = lad["graduate_factor"]
         self.rate_month = monthly(values["pathways"].get("self_evaluation", {}).get(
             "yearly_rate", np.zeros(ladder.TOP + 1)) * values["pathways"].get("self_evaluation", {}).get("rate_scale", 1))
-        pop, flows = values["population"], values["flows"]
+        pop = values["population"]
         rng = self.rng("population")
         self.employers = build_employers(pop, rng)
         n0 = int(pop["employed"])
@@ -84,9 +83,6 @@ class Simulation:
 
     def in_policy(self, t: int) -> bool:
         return self.month_index(self.scenario.policy.valid_from) <= t <= self.policy_end_t
-
-    def active_ids(self) -> np.ndarray:
-        return np.flatnonzero(self.workers.active)
 
     def contributor(self, worker_ids: np.ndarray) -> np.ndarray:
         return self.employers["contributor"][self.workers.employer[worker_ids]]

@@ -48,10 +48,6 @@ EVENT_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def empty_events() -> pd.DataFrame:
-    return frame({})
-
-
 def frame(columns: dict[str, object], n: int | None = None) -> pd.DataFrame:
     """An event table with every canonical column, missing ones filled with their empty value."""
     if n is None:
@@ -65,11 +61,3 @@ def frame(columns: dict[str, object], n: int | None = None) -> pd.DataFrame:
             data[col] = pd.Series(np.asarray(value)).astype(dtype)
     return pd.DataFrame(data)
 
-
-def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """All events in date order (stable, so same-day events keep their emission order)."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return empty_events()
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values("date", kind="stable").reset_index(drop=True)

@@ -32,9 +32,9 @@ from . import backends, ladder
 from .atomic import atomic_dir
 from .checkpoint import Checkpoint, checkpoint_dir
 from .params import Param
-from .provenance import _plain as _json_plain
 from .provenance import now, provenance, scenario_hash, scenario_spec, write_provenance
 from .scenario import Scenario
+from .serialise import plain
 
 QUANTILES = (5, 25, 50, 75, 95)
 STATS = ["mean"] + [f"p{q}" for q in QUANTILES]
@@ -337,7 +337,7 @@ def write_results(agg: Aggregate, out: str | Path, provenance_record: Callable[[
     out = Path(out)
     sc = agg.scenario
     with atomic_dir(out) as tmp:
-        spec = tomli_w.dumps(_plain(scenario_spec(sc)))
+        spec = tomli_w.dumps(plain(scenario_spec(sc)))
         (tmp / "scenario.resolved.toml").write_text(
             "# Monte Carlo run: the scenario as specified, every parameter with its distribution.\n"
             "# Each replication's drawn values are in parameters.csv.\n" + spec, encoding="utf-8")
@@ -367,10 +367,6 @@ def _link_or_copy(src: Path, dst: Path) -> None:
     except OSError:
         shutil.copy2(src, dst)
 
-
-def _plain(tree):
-    from .result import _plain as plain
-    return plain(tree)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -434,7 +430,7 @@ def run_monte_carlo(scenario: Scenario, *, seed: int = 0, reps: int, out: str | 
                           extra={"workers": 1 if backend == "serial" else (workers or (None if scheduler else
                                                                                       backends.default_workers())),
                                  "scheduler": scheduler, "resumed_replications": len(saved),
-                                 "keep_ledgers": keep_ledgers, "scenario_spec": _json_plain(scenario_spec(scenario))})
+                                 "keep_ledgers": keep_ledgers, "scenario_spec": plain(scenario_spec(scenario), dates_as_text=True)})
     write_results(agg, out, record, ledgers)
     cp.remove()
     return agg, RunInfo(reps, len(saved), computed, time.perf_counter() - t0, out)

@@ -39,7 +39,6 @@ ELASTICITY = Domain(0.0, 5.0, False, "an elasticity in [0, 5]")
 MONTHS = Domain(0, 1200, True, "a whole number of months in [0, 1200]")
 GROWTH = Domain(-0.5, 0.5, False, "a yearly growth rate in [-0.5, 0.5]")
 AGE = Domain(14, 80, False, "an age in years in [14, 80]")
-MONTH_OF_YEAR = Domain(1, 12, True, "a month of the year, 1–12")
 FACTOR = Domain(0.0, 100.0, False, "a factor in [0, 100]")
 POSITIVE_COUNT = Domain(1, math.inf, True, "a whole number ≥ 1")
 

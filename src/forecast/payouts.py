@@ -35,9 +35,6 @@ class Policy:
                 return r
         raise KeyError(rule_id)
 
-    def rules_for(self, event: str) -> list[Rule]:
-        return [r for r in self.rules if r.event == event]
-
 
 @dataclass
 class Payouts:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .serialise import plain
 
 
 def scenario_spec(scenario) -> dict:
@@ -32,7 +33,7 @@ def scenario_hash(scenario) -> str:
     distribution), independent of where its files lie: the key a checkpoint is checked by."""
     spec = scenario_spec(scenario)
     spec["meta"] = {k: v for k, v in spec["meta"].items() if k != "files"}
-    text = json.dumps(_plain(spec), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = json.dumps(plain(spec, dates_as_text=True), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -95,18 +96,4 @@ def _strip_resolved(tree):
         return {k: _strip_resolved(v) for k, v in tree.items() if k != "resolved"}
     if isinstance(tree, list):
         return [_strip_resolved(v) for v in tree]
-    return tree
-
-
-def _plain(tree):
-    if isinstance(tree, dict):
-        return {str(k): _plain(v) for k, v in tree.items()}
-    if isinstance(tree, (list, tuple)):
-        return [_plain(v) for v in tree]
-    if isinstance(tree, np.ndarray):
-        return [_plain(v) for v in tree.tolist()]
-    if isinstance(tree, np.generic):
-        return tree.item()
-    if isinstance(tree, (dt.date, dt.datetime)):
-        return tree.isoformat()
     return tree

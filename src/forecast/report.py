@@ -292,7 +292,7 @@ def render_html(b: Budget, charts: dict, lang: str = "zh") -> str:
     later = f"{b.later_years[0]}–{b.later_years[-1]}" if b.later_years else "–"
     reps = t["reps_mc"].format(n=b.replications) if b.monte_carlo else t["reps_one"]
     parts = [f'<!DOCTYPE html>\n<html lang="{t["lang"]}"><head><meta charset="utf-8">',
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{_e(b.title)} — {_e(t['report'])}</title>",
              f"<style>{CSS % {'fonts': fonts.CSS_STACK}}</style></head><body>"]
     parts.append(f"<header><h1>{_e(b.title)}</h1><p class='sub'>{_e(t['report'])}:{_e(t['subtitle'])}</p>"

@@ -17,6 +17,7 @@ from . import ladder
 from .atomic import atomic_dir
 from .payouts import outlays_by_year
 from .scenario import Scenario
+from .serialise import plain
 from .targets import evaluate
 
 WAN = 10_000.0  # 万元
@@ -50,10 +51,6 @@ class Result:
         return (np.datetime64(self.scenario.start, "M") + np.asarray(months, dtype=int)).astype("datetime64[D]")
 
     # --- derived tables --------------------------------------------------------------------
-    @property
-    def cash_rules(self) -> list[str]:
-        return [r.id for r in self.scenario.policy.rules if not r.in_kind]
-
     def outlays(self, in_kind: bool = False) -> pd.DataFrame:
         """Fund outlays (yuan) by year × rule, from the ledger; in-kind rules apart."""
         rules = [r.id for r in self.scenario.policy.rules if r.in_kind == in_kind]
@@ -101,7 +98,7 @@ class Result:
         out_dir = Path(out_dir)
         with atomic_dir(out_dir) as tmp:
             (tmp / "scenario.resolved.toml").write_text(
-                tomli_w.dumps(_plain(self.scenario.resolved_toml(self.values))), encoding="utf-8")
+                tomli_w.dumps(plain(self.scenario.resolved_toml(self.values))), encoding="utf-8")
             outlays = self.outlays()
             outlays.assign(total=outlays.sum(axis=1)).to_csv(tmp / "outlays.csv", float_format="%.2f")
             self.ledger.to_csv(tmp / "ledger.csv", index=False, float_format="%.2f", date_format="%Y-%m-%d")
@@ -117,15 +114,3 @@ class Result:
                 write_provenance(tmp, provenance() if callable(provenance) else provenance)
         return out_dir
 
-
-def _plain(tree):
-    """TOML-writable copy: numpy scalars and arrays become Python numbers and lists."""
-    if isinstance(tree, dict):
-        return {str(k): _plain(v) for k, v in tree.items()}
-    if isinstance(tree, (list, tuple)):
-        return [_plain(v) for v in tree]
-    if isinstance(tree, np.ndarray):
-        return [_plain(v) for v in tree.tolist()]
-    if isinstance(tree, np.generic):
-        return tree.item()
-    return tree

@@ -21,7 +21,7 @@ from .errors import InputError
 from .params import COUNT, SHARE, Param, param_rng
 from .payouts import Policy
 from .reader import Table
-from .rules import Rule, read_rule
+from .rules import read_rule
 from .scenario_spec import ACTIVITY, ENTITY, FLOWS, FUND, LADDER, METRICS, PATHWAYS, POPULATION, L, P, S
 
 TOP_KEYS = ("base", "meta", "calendar", "policy", "rules", "targets", "population", "flows", "ladder",

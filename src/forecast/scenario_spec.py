@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .params import (AGE, AMOUNT, COUNT, ELASTICITY, FACTOR, GROWTH, MONTH_OF_YEAR, MONTHS,
+from .params import (AGE, AMOUNT, COUNT, ELASTICITY, FACTOR, GROWTH, MONTHS,
                      POSITIVE_COUNT, PROBABILITY, RATE, SHARE, Domain)
 
 
