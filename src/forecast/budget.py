@@ -28,13 +28,10 @@ import pandas as pd
 
 from . import fund as fundlib
 from . import ladder as ladderlib
+from .bands import STATS, TOTAL, bands
+from .display import WAN
 from .errors import InputError
 from .params import Param
-
-WAN = 10_000.0  # 万元
-QUANTILES = (5, 25, 50, 75, 95)
-STAT_COLUMNS = ["mean"] + [f"p{q}" for q in QUANTILES]
-TOTAL = "total"
 
 # --- labels -------------------------------------------------------------------------------
 RECIPIENT = {
@@ -207,7 +204,7 @@ class Budget:
         later = self.later_years
         rows = []
         if not later:
-            return pd.DataFrame(columns=["rule", "year"] + STAT_COLUMNS)
+            return pd.DataFrame(columns=["rule", "year"] + STATS)
         for rule in self.rule_ids + [TOTAL]:
             m = self.rule_matrix(None if rule == TOTAL else [rule])
             idx = [self.years.index(y) for y in later]
@@ -217,7 +214,7 @@ class Budget:
             for j, y in enumerate(later):
                 rows.append({"rule": rule, "year": y, **_stats(sub[:, j])})
             rows.append({"rule": rule, "year": "all", **_stats(sub.sum(axis=1))})
-        return pd.DataFrame(rows, columns=["rule", "year"] + STAT_COLUMNS)
+        return pd.DataFrame(rows, columns=["rule", "year"] + STATS)
 
     def article_of(self, rule: str) -> str:
         hit = self.rules[self.rules["id"] == rule]
@@ -264,7 +261,7 @@ class Budget:
 
     def rule_stats(self, rule: str) -> pd.DataFrame:
         """One rule's (or "total") yearly statistics, index year (yuan)."""
-        part = self.stats[self.stats["rule"] == rule].set_index("year")[STAT_COLUMNS]
+        part = self.stats[self.stats["rule"] == rule].set_index("year")[STATS]
         return part.reindex(self.years).astype(float)
 
     def headline_numbers(self) -> dict:
@@ -290,8 +287,7 @@ class Budget:
 
 
 def _stats(x) -> dict:
-    x = np.asarray(x, dtype=float)
-    return {"mean": float(x.mean()), **{f"p{q}": float(v) for q, v in zip(QUANTILES, np.percentile(x, QUANTILES))}}
+    return {k: float(v) for k, v in bands(x).items()}
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -328,7 +324,7 @@ def load(results_dir: str | Path) -> Budget:
     if (d / "outlays_stats.csv").is_file():
         stats = pd.read_csv(d / "outlays_stats.csv")
         stats["year"] = stats["year"].astype(int)
-        stats = stats[["year", "rule"] + STAT_COLUMNS]
+        stats = stats[["year", "rule"] + STATS]
     else:
         stats = _stats_from_reps(reps, years, cash)
     parameters = _read_parameters(d, resolved, n)
@@ -431,7 +427,7 @@ def _stats_from_reps(reps: pd.DataFrame, years: list, cash: list) -> pd.DataFram
         for rule in cash + [TOTAL]:
             col = block[rule].to_numpy() if block is not None else np.zeros(1)
             rows.append({"year": y, "rule": rule, **_stats(col)})
-    return pd.DataFrame(rows, columns=["year", "rule"] + STAT_COLUMNS)
+    return pd.DataFrame(rows, columns=["year", "rule"] + STATS)
 
 
 def _resolved_leaves(tree: dict, prefix: str = ""):
@@ -547,7 +543,7 @@ def _read_targets(path: Path, spec: dict) -> pd.DataFrame:
     else:
         out["probability"] = df["met"].astype(str).str.lower().isin(["true", "1", "1.0"]).astype(float)
     out["mc_se"] = df["mc_se"].astype(float) if "mc_se" in df else 0.0
-    for stat in STAT_COLUMNS:
+    for stat in STATS:
         col = next((c for c in (f"value_{stat}", stat, f"{stat}_value") if c in df.columns), None)
         if col is None and stat == "mean" and "value" in df:
             col = "value"
@@ -558,7 +554,7 @@ def _read_targets(path: Path, spec: dict) -> pd.DataFrame:
 def _read_ladder(d: Path) -> pd.DataFrame:
     """Ladder stocks over time as long (month, series, mean, p5 … p95): series are the level
     names, employed, skilled_share, high_skilled_share."""
-    cols = ["month", "series"] + STAT_COLUMNS
+    cols = ["month", "series"] + STATS
     if (d / "ladder_bands.csv").is_file():
         df = pd.read_csv(d / "ladder_bands.csv")
         if "series" not in df.columns:
@@ -567,7 +563,7 @@ def _read_ladder(d: Path) -> pd.DataFrame:
                     df = df.rename(columns={alt: "series"})
                     break
         if "series" in df.columns and "mean" in df.columns:
-            for c in STAT_COLUMNS:
+            for c in STATS:
                 if c not in df.columns:
                     df[c] = df["mean"]
             df["month"] = df["month"].astype(str).str[:7]
@@ -578,13 +574,13 @@ def _read_ladder(d: Path) -> pd.DataFrame:
             for s in list(ladderlib.NAMES) + ["employed", "skilled_share", "high_skilled_share"]:
                 if f"{s}_mean" in df.columns:
                     rows.append({"month": str(r["month"])[:7], "series": s,
-                                 **{c: r.get(f"{s}_{c}", r[f"{s}_mean"]) for c in STAT_COLUMNS}})
+                                 **{c: r.get(f"{s}_{c}", r[f"{s}_mean"]) for c in STATS}})
         return pd.DataFrame(rows, columns=cols)
     if (d / "ladder.csv").is_file():
         df = pd.read_csv(d / "ladder.csv")
         series = [s for s in list(ladderlib.NAMES) + ["employed", "skilled_share", "high_skilled_share"] if s in df]
         long = df.melt(id_vars="month", value_vars=series, var_name="series", value_name="mean")
-        for c in STAT_COLUMNS[1:]:
+        for c in STATS[1:]:
             long[c] = long["mean"]
         long["month"] = long["month"].astype(str).str[:7]
         return long[cols]

@@ -22,7 +22,9 @@ import pandas as pd  # noqa: E402
 
 from . import fonts  # noqa: E402
 from . import ladder as ladderlib  # noqa: E402
-from .budget import TOTAL, WAN, Budget  # noqa: E402
+from .bands import TOTAL  # noqa: E402
+from .budget import Budget  # noqa: E402
+from .display import WAN  # noqa: E402
 
 CHARTS = ("fan", "articles", "targets", "ladder", "fund")
 FILES = {"fan": "outlays_fan", "articles": "outlays_by_article", "targets": "targets_probability",

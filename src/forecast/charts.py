@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from . import ladder  # noqa: E402
+from .display import WAN  # noqa: E402
 
-WAN = 10_000.0
 _METADATA = {"Software": None}  # no version stamp: same inputs, same bytes
 
 

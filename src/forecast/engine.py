@@ -81,6 +81,13 @@ class Simulation:
         m = self.start + np.timedelta64(int(t), "M")
         return (m + 1).astype("datetime64[D]") - 1 if last_day else m.astype("datetime64[D]")
 
+    def month_of_year(self, t: int) -> int:
+        """Calendar month (1–12) of simulated month t."""
+        return int((self.start + np.timedelta64(int(t), "M")).astype(int) % 12 + 1)
+
+    def year(self, t: int) -> int:
+        return int((self.start + np.timedelta64(int(t), "M")).astype("datetime64[Y]").astype(int) + 1970)
+
     def in_policy(self, t: int) -> bool:
         return self.month_index(self.scenario.policy.valid_from) <= t <= self.policy_end_t
 

@@ -30,15 +30,13 @@ import tomli_w
 
 from . import backends, ladder
 from .atomic import atomic_dir
+from .bands import STATS, TOTAL, bands
 from .checkpoint import Checkpoint, checkpoint_dir
 from .params import Param
 from .provenance import now, provenance, scenario_hash, scenario_spec, write_provenance
 from .scenario import Scenario
 from .serialise import plain
 
-QUANTILES = (5, 25, 50, 75, 95)
-STATS = ["mean"] + [f"p{q}" for q in QUANTILES]
-TOTAL = "total"
 IN_KIND_PREFIX = "in_kind:"
 #: convergence tolerances: MC standard error at most this share of an outlay total's mean …
 REL_TOLERANCE = 0.01
@@ -133,13 +131,6 @@ def replicate(task: Task, rep: int) -> Record:
 
 
 # --- aggregation ------------------------------------------------------------------------------
-def _stats(x: np.ndarray, axis: int = 0) -> dict:
-    """mean and percentiles over replications (axis 0)."""
-    x = np.asarray(x, dtype=float)
-    q = np.percentile(x, QUANTILES, axis=axis)
-    return {"mean": x.mean(axis=axis), **{f"p{p}": q[i] for i, p in enumerate(QUANTILES)}}
-
-
 def convergence(x: np.ndarray, probability: bool = False) -> dict:
     """Monte Carlo error of a mean over replications and whether it has settled (CONVERGENCE_RULE)."""
     x = np.asarray(x, dtype=float)
@@ -215,7 +206,7 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
 
     mean = pd.DataFrame(O.mean(axis=0), index=pd.Index(years, name="year"), columns=cash)
 
-    s_rules, s_tot = _stats(O), _stats(tot)
+    s_rules, s_tot = bands(O), bands(tot)
     rows = []
     for yi, y in enumerate(years):
         for ri, rid in enumerate(cash):
@@ -227,7 +218,7 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
     for j, t in enumerate(scenario.targets):
         met = (V[:, j] >= t.goal).astype(float)
         p = float(met.mean())
-        sv = _stats(V[:, j])
+        sv = bands(V[:, j])
         trows.append({"target": t.id, "text": t.text, "metric": t.metric, "goal": t.goal, "probability": p,
                       "mc_se": math.sqrt(p * (1 - p) / n),
                       **{f"value_{k}": float(sv[k]) for k in STATS}})
@@ -242,11 +233,11 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
     series["high_skilled_share"] = L[:, :, ladder.HIGH_SKILLED_MIN:].sum(axis=2) / employed
     parts = []
     for name, arr in series.items():
-        st = _stats(arr)
+        st = bands(arr)
         parts.append(pd.DataFrame({"month": months, "series": name, **{k: st[k] for k in STATS}}))
-    bands = pd.concat(parts, ignore_index=True)
-    bands["_order"] = np.tile(np.arange(len(months)), len(series))
-    bands = bands.sort_values(["_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    ladder_bands = pd.concat(parts, ignore_index=True)
+    ladder_bands["_order"] = np.tile(np.arange(len(months)), len(series))
+    ladder_bands = ladder_bands.sort_values(["_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     ladder_mean = pd.DataFrame(L.mean(axis=0), columns=list(ladder.NAMES))
     ladder_mean.insert(0, "month", months)
     ladder_mean["employed"] = employed.mean(axis=0)
@@ -264,7 +255,7 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
     parameters = pd.DataFrame([[r.rep] + [r.params[k] for k in names] for r in records],
                               columns=["replication"] + names)
 
-    agg = Aggregate(scenario, seed, n, uncertain, mean, stats, targets, bands, ladder_mean, replications, parameters)
+    agg = Aggregate(scenario, seed, n, uncertain, mean, stats, targets, ladder_bands, ladder_mean, replications, parameters)
     agg.summary = _summary(agg, tot, committed, IK, V)
     return agg
 
@@ -276,7 +267,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, IK: np.ndar
     in_period = np.array([pol.valid_from.year <= y <= pol.valid_to.year for y in years])
 
     def figure(x):
-        st = _stats(x)
+        st = bands(x)
         return {"mean": round(float(st["mean"]), 2), **{k: round(float(st[k]), 2) for k in STATS[1:]},
                 **convergence(x)}
 
@@ -288,7 +279,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, IK: np.ndar
     }
     by_year = {}
     for yi, y in enumerate(years):
-        st = _stats(tot[:, yi])
+        st = bands(tot[:, yi])
         se = float(tot[:, yi].std(ddof=1) / math.sqrt(agg.reps)) if agg.reps > 1 else None
         by_year[str(y)] = {"mean": round(float(st["mean"]), 2), "p5": round(float(st["p5"]), 2),
                            "p50": round(float(st["p50"]), 2), "p95": round(float(st["p95"]), 2),

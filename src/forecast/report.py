@@ -25,7 +25,9 @@ import numpy as np
 
 from . import fonts
 from .atomic import atomic_dir
-from .budget import TOTAL, WAN, Budget, load
+from .bands import TOTAL
+from .budget import Budget, load
+from .display import WAN
 from .budget_charts import write_charts
 from .errors import InputError
 from .workbook import write_workbook

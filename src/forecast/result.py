@@ -20,7 +20,6 @@ from .scenario import Scenario
 from .serialise import plain
 from .targets import evaluate
 
-WAN = 10_000.0  # 万元
 
 
 @dataclass

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
-from .budget import STAT_COLUMNS, TOTAL, WAN, Budget
+from .bands import STATS, TOTAL
+from .budget import Budget
+from .display import WAN
 
 SHEETS = {
     "zh": {"summary": "摘要", "outlays": "支出(均值)", "stats": "支出分位数", "liabilities": "已承诺支出",
@@ -216,7 +218,7 @@ def _outlays(w: _Writer, ws, b: Budget, t: dict, lang: str) -> None:
 
 
 def _stats(w: _Writer, ws, b: Budget, t: dict, lang: str) -> None:
-    w.header(ws, 0, [t["year"], t["article"], t["rule"]] + [t[c] for c in STAT_COLUMNS], [8, 10, 9] + [12] * 6)
+    w.header(ws, 0, [t["year"], t["article"], t["rule"]] + [t[c] for c in STATS], [8, 10, 9] + [12] * 6)
     r = 1
     order = [rule for _, rule in _rule_rows(b)] + [TOTAL]
     stats = b.stats.set_index(["year", "rule"])
@@ -228,15 +230,15 @@ def _stats(w: _Writer, ws, b: Budget, t: dict, lang: str) -> None:
             w.num(ws, r, 0, y, "year")
             ws.write_string(r, 1, b.article_of(rule) if rule != TOTAL else t["total"], w.fmt["text"])
             ws.write_string(r, 2, rule, w.fmt["text"])
-            for c, col in enumerate(STAT_COLUMNS, start=3):
+            for c, col in enumerate(STATS, start=3):
                 w.num(ws, r, c, float(row[col]) / WAN)
             r += 1
-    ws.autofilter(0, 0, r - 1, 2 + len(STAT_COLUMNS))
+    ws.autofilter(0, 0, r - 1, 2 + len(STATS))
     ws.write_string(r + 1, 0, t["unit"], w.fmt["note"])
 
 
 def _liabilities(w: _Writer, ws, b: Budget, t: dict, lang: str) -> None:
-    w.header(ws, 0, [t["rule"], t["article"], t["what"], t["year"]] + [t[c] for c in STAT_COLUMNS],
+    w.header(ws, 0, [t["rule"], t["article"], t["what"], t["year"]] + [t[c] for c in STATS],
              [9, 10, 26, 10] + [12] * 6)
     r = 1
     for row in b.liabilities().itertuples(index=False):
@@ -247,7 +249,7 @@ def _liabilities(w: _Writer, ws, b: Budget, t: dict, lang: str) -> None:
             ws.write_string(r, 3, t["all"], w.fmt["text_b"])
         else:
             w.num(ws, r, 3, int(row.year), "year")
-        for c, col in enumerate(STAT_COLUMNS, start=4):
+        for c, col in enumerate(STATS, start=4):
             w.num(ws, r, c, getattr(row, col) / WAN, "wan_b" if row.year == "all" else "wan")
         r += 1
     ws.write_string(r + 1, 0, f"{t['unit']}; {t['committed_mark'].format(end=b.end_year)}", w.fmt["note"])

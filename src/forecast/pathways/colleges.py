@@ -28,7 +28,7 @@ def colleges(env, sim):
     w = sim.workers
     cohort = None
     for t in range(sim.T):
-        month = (t + sim.start.astype(int)) % 12 + 1
+        month = sim.month_of_year(t)
         if month == p["graduation_month"]:
             k = rng.poisson(per_year)
             college = rng.choice(n, k, p=share)

@@ -12,7 +12,7 @@ def competition(env, sim):
     w = sim.workers
     levels = np.array(p["entrant_levels"])
     for t in range(sim.T):
-        if sim.in_policy(t) and (t + sim.start.astype(int)) % 12 + 1 == p["month"]:
+        if sim.in_policy(t) and sim.month_of_year(t) == p["month"]:
             pool = np.flatnonzero(w.active & np.isin(w.level, levels))
             entrants = rng.choice(pool, min(int(p["entrants"]), len(pool)), replace=False)
             promoted = entrants[rng.random(len(entrants)) < p["double_pass_share"]]

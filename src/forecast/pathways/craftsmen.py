@@ -16,8 +16,8 @@ def craftsmen(env, sim):
     selected_year = {}
     _select(sim, int(p["initial"]), p["min_level"], rng, selected_year, year=None)
     for t in range(sim.T):
-        month = (t + sim.start.astype(int)) % 12 + 1
-        year = int(sim.date(t).astype("datetime64[Y]").astype(int) + 1970)
+        month = sim.month_of_year(t)
+        year = sim.year(t)
         if month == p["selection_month"] and sim.in_policy(t):
             new = _select(sim, int(p["per_year"]), p["min_level"], rng, selected_year, year)
             sim.log.emit("craftsman_selected", sim.date(t), recipient_kind="craftsman", recipient=ids("W", new),

@@ -32,7 +32,7 @@ def night_school(env, sim):
     waitlist = np.empty(0, np.int64)
     sim.night_school_queue = []
     for t in range(sim.T):
-        if (t + sim.start.astype(int)) % 12 + 1 in p["term_months"]:
+        if sim.month_of_year(t) in p["term_months"]:
             still = waitlist[w.active[waitlist] & starts[w.level[waitlist]]]
             waiting = np.zeros(w.n, bool)
             waiting[still] = True
