@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from forecast import ladder
-from forecast.serialise import plain
+from forecast.policy import ladder
+from forecast.core.serialise import plain
 
 QUANTILES = (5, 25, 50, 75, 95)
 

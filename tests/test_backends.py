@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from forecast import backends, cli
+from forecast import cli
+from forecast.runs import backends
 from test_montecarlo import MINI, files
 
 

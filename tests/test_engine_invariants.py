@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast import engine, ladder
+from forecast.model import engine
+from forecast.policy import ladder
 from districts import HUISHAN, SMALL
 
 SEED = 11

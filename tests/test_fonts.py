@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from budget_fixture import make_mc_folder
-from forecast import budget, budget_charts, fonts
+from forecast.outputs import budget, budget_charts, fonts
 
 
 @pytest.fixture(scope="module")

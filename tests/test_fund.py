@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecast.fund import exceed_probability, fund_paths, principal_needed, principal_needed_quantile
+from forecast.model.fund import exceed_probability, fund_paths, principal_needed, principal_needed_quantile
 
 
 def test_surplus_then_shortfall_drawn_from_principal():

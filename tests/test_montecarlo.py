@@ -11,9 +11,9 @@ import pytest
 
 import forecast
 from forecast import cli
-from forecast.montecarlo import (Record, Task, aggregate, convergence, reduce_result, replicate,
+from forecast.runs.montecarlo import (Record, Task, aggregate, convergence, reduce_result, replicate,
                                  scalar_parameters)
-from forecast.simulate import replication_seed
+from forecast.runs.simulate import replication_seed
 
 #: a district small enough for Monte Carlo tests: ~3,000 workers, 2025–2028, pathways scaled down
 MINI = """
@@ -194,7 +194,7 @@ def test_run_reps_writes_the_monte_carlo_folder(mini, tmp_path, capsys):
     assert prov["command"].startswith("forecast run") and "--reps 4" in prov["command"]
     assert prov["started"] <= prov["ended"] and len(prov["scenario"]["sha256"]) == 64
     # the Monte Carlo folder is read by the budget view like a single run's
-    from forecast import budget
+    from forecast.outputs import budget
     b = budget.load(out)
     assert b.monte_carlo and b.replications == 4
     np.testing.assert_allclose(b.fund.principal, pd.read_csv(out / "parameters.csv")["fund.principal"])

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import forecast
-from forecast.engine import Options
+from forecast.model.engine import Options
 
 N0 = 20000
 REPLICATIONS = 40

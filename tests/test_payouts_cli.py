@@ -85,7 +85,7 @@ def test_worked_example_pays_what_the_docs_say(tmp_path, capsys):
 
 
 def test_workbook_records_give_the_same_payouts(tmp_path):
-    from forecast.records import read_records, write_records
+    from forecast.policy.records import read_records, write_records
     xlsx = write_records(read_records(EXAMPLE).drop(columns="line"), tmp_path / "records.xlsx")
     lines_x, unpaid_x, _ = payouts(tmp_path, xlsx)
     lines_c, unpaid_c, _ = payouts(tmp_path, EXAMPLE)

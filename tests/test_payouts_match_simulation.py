@@ -7,8 +7,8 @@ import pytest
 
 import forecast
 from forecast.cli import main
-from forecast.payouts import LEDGER_COLUMNS
-from forecast.records import read_records, write_records
+from forecast.policy.payouts import LEDGER_COLUMNS
+from forecast.policy.records import read_records, write_records
 
 from conftest import HUISHAN
 

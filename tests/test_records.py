@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast import ladder
-from forecast.errors import InputError
-from forecast.events import COLUMNS, EVENT_KINDS, frame
-from forecast.records import RecordErrors, read_records, records_frame, write_records
+from forecast.policy import ladder
+from forecast.core.errors import InputError
+from forecast.policy.events import COLUMNS, EVENT_KINDS, frame
+from forecast.policy.records import RecordErrors, read_records, records_frame, write_records
 
 from conftest import ROOT
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from budget_fixture import make_mc_folder
-from forecast import budget
-from forecast.budget_charts import CHARTS, FILES
+from forecast.outputs import budget
+from forecast.outputs.budget_charts import CHARTS, FILES
 from forecast.cli import build_parser, main
-from forecast.report import build_report, find_chromium, screenshot
+from forecast.outputs.report import build_report, find_chromium, screenshot
 from districts import SMALL
 
 CHROMIUM = find_chromium()
@@ -150,7 +150,7 @@ def _run_supports_reps() -> bool:
 
 def test_end_to_end_on_a_real_monte_carlo_run(overlay, tmp_path):
     """A real `forecast run … --reps 4` (or its Python API while the option is not wired yet)."""
-    mc = pytest.importorskip("forecast.montecarlo", reason="Monte Carlo runs not available yet")
+    mc = pytest.importorskip("forecast.runs.montecarlo", reason="Monte Carlo runs not available yet")
     import forecast
     scenario_file = overlay(SMALL)
     out = tmp_path / "mc"

@@ -11,8 +11,8 @@ import pandas as pd
 
 import forecast
 from forecast import cli
-from forecast.checkpoint import checkpoint_dir
-from forecast.montecarlo import STOP_AFTER_ENV
+from forecast.runs.checkpoint import checkpoint_dir
+from forecast.runs.montecarlo import STOP_AFTER_ENV
 from test_montecarlo import MINI, files
 
 

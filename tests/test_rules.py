@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from forecast import compute_payouts
-from forecast.events import COLUMNS, frame
-from forecast.payouts import outlays_by_year
-from forecast.rules import base_amounts
+from forecast.policy.events import COLUMNS, frame
+from forecast.policy.payouts import outlays_by_year
+from forecast.policy.rules import base_amounts
 
 DATES = ("date", "paired_on")
 

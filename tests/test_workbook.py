@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from budget_fixture import make_mc_folder
-from forecast import budget
-from forecast.budget_charts import write_charts
-from forecast.fund import fund_paths, principal_needed_quantile
-from forecast.workbook import SHEETS, write_workbook
+from forecast.outputs import budget
+from forecast.outputs.budget_charts import write_charts
+from forecast.model.fund import fund_paths, principal_needed_quantile
+from forecast.outputs.workbook import SHEETS, write_workbook
 
 WAN = 10_000.0
 

@@ -6,10 +6,10 @@
     result.outlays()      # yuan by year × rule, from the ledger
     result.targets()      # HS-T targets: value, goal, met
 """
-from .errors import InputError
-from .payouts import compute_payouts
-from .scenario import load_scenario
-from .simulate import simulate
+from forecast.core.errors import InputError
+from forecast.policy.payouts import compute_payouts
+from forecast.scenario.scenario import load_scenario
+from forecast.runs.simulate import simulate
 
 __version__ = "0.1.0"
 __all__ = ["load_scenario", "simulate", "compute_payouts", "InputError", "__version__"]

@@ -1,0 +1,315 @@
+"""Reward rules: what a policy pays for an event, as small pure functions.
+
+A rule is data (a `Rule`, read from the scenario with its rule id and citation); its *kind*
+picks one of the functions below. Each takes the rule and a table of events of the rule's
+event kind and returns, per event, the base amount in yuan and, where it is 0, why.
+Validity, once-only claims and the contributor uplift are applied by `payouts`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+import numpy as np
+import pandas as pd
+
+from forecast.policy import ladder
+from forecast.policy.events import EVENT_KINDS
+from forecast.scenario.params import AMOUNT, COUNT, MONTHS
+from forecast.scenario.reader import Table
+
+KINDS = ("fixed", "table", "tiers", "range", "milestone")
+ONCE_KEYS = ("recipient", "person", "level", "year")
+_CONDITION_TEXT = {
+    "passed": "yearly assessment not passed",
+    "fits_sector": "not in a 三新四强五未来 major or job",
+    "prize_winner": "no competition prize",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reward rule of a policy (e.g. HS-A8b), as the scenario states it."""
+
+    id: str
+    article: str
+    event: str
+    recipient_kind: str
+    kind: str
+    text: str = ""
+    source: str = ""
+    reading: str = ""
+    amount: float = 0.0
+    field: str = "level"
+    table: dict = dc_field(default_factory=dict)
+    tiers: tuple = ()
+    range: tuple = ()
+    milestones: tuple = ()
+    requires_true: tuple = ()
+    requires_any_true: tuple = ()
+    programme: str = ""
+    min_years: float = 0.0
+    once_per: tuple = ()
+    anchor: str = "date"
+    after_policy: bool = False
+    uplift: bool = True
+    in_kind: bool = False
+
+    def scale(self) -> float:
+        """One number for how generous the rule is, to compare a reform with the base.
+
+        The mean of the amounts the rule can pay (table entries, tiers, milestones, the
+        midpoint of a range). Behaviour responds to the ratio of two such numbers.
+        """
+        if self.kind == "fixed":
+            return self.amount
+        if self.kind == "table":
+            return float(np.mean(list(self.table.values())))
+        if self.kind == "tiers":
+            return float(np.mean([a for _, a in self.tiers]))
+        if self.kind == "range":
+            return float(np.mean(self.range))
+        return float(np.mean([a for _, _, a in self.milestones]))
+
+    def to_toml(self) -> dict:
+        out = {"article": self.article, "event": self.event, "recipient": self.recipient_kind,
+               "kind": self.kind, "text": self.text, "source": self.source}
+        if self.reading:
+            out["reading"] = self.reading
+        if self.kind == "fixed":
+            out["amount"] = self.amount
+        elif self.kind == "table":
+            out["field"] = self.field
+            out["amounts"] = {(ladder.name(k) if self.field == "level" else str(k)): v for k, v in self.table.items()}
+        elif self.kind == "tiers":
+            out["tiers"] = [{"min": m, "amount": a} for m, a in self.tiers]
+        elif self.kind == "range":
+            out["range"] = list(self.range)
+        else:
+            out["milestones"] = [{"level": ladder.name(lv), "within_months": w, "amount": a}
+                                 for lv, w, a in self.milestones]
+        for key in ("requires_true", "requires_any_true", "once_per"):
+            if getattr(self, key):
+                out[key] = list(getattr(self, key))
+        if self.programme:
+            out["programme"] = self.programme
+        if self.min_years:
+            out["min_years"] = self.min_years
+        if self.anchor != "date":
+            out["anchor"] = self.anchor
+        out.update(after_policy=self.after_policy, uplift=self.uplift, in_kind=self.in_kind)
+        return out
+
+
+def read_rule(rule_id: str, t: Table) -> Rule:
+    """A rule from its scenario table; the kind decides which amount keys it takes."""
+    kind = t.text("kind", choices=KINDS)
+    event = t.text("event", choices=tuple(EVENT_KINDS))
+    args = dict(id=rule_id, article=t.text("article"), event=event, recipient_kind=t.text("recipient"),
+                kind=kind, text=t.text("text", ""), source=t.text("source"), reading=t.text("reading", ""))
+    if kind == "fixed":
+        args["amount"] = t.number("amount", AMOUNT)
+    elif kind == "table":
+        args["field"] = t.text("field", "level", ("level", "prize"))
+        amounts = t.table("amounts")
+        table = {}
+        for key in amounts.keys():
+            try:
+                code = ladder.parse_level(key) if args["field"] == "level" else _prize(key)
+            except ValueError:
+                allowed = ladder.ALLOWED_LEVELS if args["field"] == "level" else "1, 2, 3"
+                raise amounts.error(key, "not a " + args["field"], allowed) from None
+            table[code] = amounts.number(key, AMOUNT)
+        amounts.close()
+        if not table:
+            raise t.error("amounts", "empty", "at least one entry")
+        args["table"] = dict(sorted(table.items()))
+    elif kind == "tiers":
+        tiers = []
+        for i, row in enumerate(t.raw("tiers")):
+            rt = t.child(row, f"tiers[{i}]")
+            tiers.append((rt.number("min", COUNT), rt.number("amount", AMOUNT)))
+            rt.close()
+        if not tiers or [m for m, _ in tiers] != sorted({m for m, _ in tiers}):
+            raise t.error("tiers", "tiers must be non-empty with increasing min", "[{min, amount}, …] by min")
+        args["tiers"] = tuple(tiers)
+    elif kind == "range":
+        low, high = t.numbers("range", AMOUNT)
+        if low > high:
+            raise t.error("range", f"[{low}, {high}] ends before it starts", "[low, high] with low ≤ high")
+        args["range"] = (low, high)
+    else:
+        ms = []
+        for i, row in enumerate(t.raw("milestones")):
+            rt = t.child(row, f"milestones[{i}]")
+            try:
+                level = ladder.parse_level(rt.raw("level"))
+            except ValueError:
+                raise rt.error("level", f"not a level: {rt.raw('level')!r}", ladder.ALLOWED_LEVELS) from None
+            ms.append((level, rt.number("within_months", MONTHS), rt.number("amount", AMOUNT)))
+            rt.close()
+        args["milestones"] = tuple(ms)
+    for key, allowed in (("requires_true", ("passed", "fits_sector", "prize_winner")),
+                         ("requires_any_true", ("passed", "fits_sector", "prize_winner")),
+                         ("once_per", ONCE_KEYS)):
+        if t.has(key):
+            values = t.raw(key)
+            if not isinstance(values, list) or any(v not in allowed for v in values):
+                raise t.error(key, f"{values!r} is not allowed", "a list of " + ", ".join(allowed))
+            args[key] = tuple(values)
+    if t.has("programme"):
+        args["programme"] = t.text("programme")
+    if t.has("min_years"):
+        args["min_years"] = t.number("min_years", AMOUNT)
+    args["anchor"] = t.text("anchor", "date", ("date", "paired_on"))
+    args["after_policy"] = t.flag("after_policy", False)
+    args["uplift"] = t.flag("uplift", True)
+    args["in_kind"] = t.flag("in_kind", False)
+    t.close()
+    return Rule(**args)
+
+
+def _prize(key) -> int:
+    code = int(key)
+    if code not in (1, 2, 3):
+        raise ValueError(key)
+    return code
+
+
+# --- the pure functions, one per kind -----------------------------------------------------
+
+def base_amounts(rule: Rule, ev: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Base amount (yuan, before uplift) and reason for nothing, per event."""
+    amount, reason = _KIND_FUNCTIONS[rule.kind](rule, ev)
+    blocked = _conditions(rule, ev)
+    amount = np.where(blocked != "", 0.0, amount)
+    reason = np.where(blocked != "", blocked, reason)
+    return amount.astype(float), reason.astype(object)
+
+
+def fixed(rule: Rule, ev: pd.DataFrame):
+    """A set amount per unit: per craftsman, per lecture, per apprentice paired."""
+    count = ev["count"].to_numpy()
+    return rule.amount * count, np.where(count > 0, "", "count is 0").astype(object)
+
+
+def table(rule: Rule, ev: pd.DataFrame):
+    """An amount looked up by level or prize (HS-A1c, HS-A1d, HS-A3a)."""
+    keys = ev[rule.field].to_numpy().astype(int)
+    lookup = np.zeros(max(max(rule.table), int(keys.max(initial=0))) + 2)
+    lookup[list(rule.table)] = list(rule.table.values())
+    amount = np.where(keys >= 0, lookup[np.maximum(keys, 0)], 0.0) * ev["count"].to_numpy()
+    why = np.full(len(ev), "", dtype=object)
+    paid = "、".join(ladder.name(k) for k in rule.table) if rule.field == "level" else ""
+    for i in np.flatnonzero(amount <= 0):
+        k = keys[i]
+        if rule.field == "level":
+            why[i] = f"{ladder.name(k) if k >= 0 else 'no level'} earns nothing under {rule.id} (pays {paid})"
+        else:
+            why[i] = ("no prize" if k == 0 else f"prize {k} earns nothing") + f" under {rule.id}"
+    return amount, why
+
+
+def tiers(rule: Rule, ev: pd.DataFrame):
+    """The amount of the highest tier whose minimum count is reached (HS-A1b)."""
+    count = ev["count"].to_numpy()
+    mins = np.array([m for m, _ in rule.tiers])
+    amounts = np.array([a for _, a in rule.tiers], dtype=float)
+    tier = np.searchsorted(mins, count, side="right") - 1
+    amount = np.where(tier >= 0, amounts[np.maximum(tier, 0)], 0.0)
+    why = np.array([f"{c} counted: below the {mins[0]} needed for {rule.id}" for c in count], dtype=object)
+    return amount, np.where(tier >= 0, "", why)
+
+
+def range_(rule: Rule, ev: pd.DataFrame):
+    """An amount set by review or rate inside the policy's range, times the count (HS-A3b, A4, A5, A9)."""
+    low, high = rule.range
+    unit = ev["amount"].to_numpy(dtype=float)
+    count = ev["count"].to_numpy()
+    missing = np.isnan(unit)
+    inside = ~missing & (unit >= low) & (unit <= high)
+    why = np.where(missing, f"no amount given; {rule.id} pays {low:g}–{high:g}",
+                   np.array([f"amount {u:g} outside {rule.id}'s range {low:g}–{high:g}" for u in unit], dtype=object))
+    return np.where(inside, unit * count, 0.0), np.where(inside, "", why).astype(object)
+
+
+def milestone(rule: Rule, ev: pd.DataFrame):
+    """A bonus when the apprentice reaches a level within a window from pairing (HS-A8b)."""
+    level = ev["level"].to_numpy().astype(int)
+    date = ev["date"].to_numpy().astype("datetime64[D]")
+    paired = ev["paired_on"].to_numpy().astype("datetime64[D]")
+    amount = np.zeros(len(ev))
+    reason = np.full(len(ev), "", dtype=object)
+    by_level = {lv: (w, a) for lv, w, a in rule.milestones}
+    elapsed = months_between(paired, date)
+    for i, lv in enumerate(level):
+        if lv not in by_level:
+            paid = "、".join(ladder.name(m) for m, _, _ in rule.milestones)
+            reason[i] = f"{ladder.name(lv) if lv >= 0 else 'no level'} is not a milestone of {rule.id} ({paid})"
+            continue
+        within, amt = by_level[lv]
+        if np.isnat(paired[i]):
+            reason[i] = "no pairing date"
+        elif date[i] < paired[i]:
+            reason[i] = f"certificate dated before the pairing ({paired[i]})"
+        elif date[i] > (last := add_months(paired[i:i + 1], within)[0]):
+            reason[i] = (f"apprentice reached {ladder.name(lv)} {elapsed[i]} months after pairing: "
+                         f"{rule.id} {_span(within)} window missed (its last day was {last})")
+        else:
+            amount[i] = amt
+    return amount, reason
+
+
+_KIND_FUNCTIONS = {"fixed": fixed, "table": table, "tiers": tiers, "range": range_, "milestone": milestone}
+
+
+def _conditions(rule: Rule, ev: pd.DataFrame) -> np.ndarray:
+    """Why an event fails the rule's conditions ('' where it meets them)."""
+    n = len(ev)
+    why = np.full(n, "", dtype=object)
+    flags = {"passed": ev["passed"].to_numpy(bool), "fits_sector": ev["fits_sector"].to_numpy(bool),
+             "prize_winner": ev["prize"].to_numpy() > 0}
+    for name in rule.requires_true:
+        why = np.where((why == "") & ~flags[name], _CONDITION_TEXT[name], why)
+    if rule.requires_any_true:
+        ok = np.zeros(n, bool)
+        for name in rule.requires_any_true:
+            ok |= flags[name]
+        text = " and ".join(_CONDITION_TEXT[name] for name in rule.requires_any_true)
+        why = np.where((why == "") & ~ok, text, why)
+    if rule.programme:
+        prog = ev["programme"].to_numpy(object)
+        for i in np.flatnonzero((why == "") & (prog != rule.programme)):
+            why[i] = f"obtained through {prog[i] or 'an unnamed route'}, not {rule.programme}"
+    if rule.min_years:
+        years = ev["years"].to_numpy(float)
+        short = ~(years >= rule.min_years)
+        why = np.where((why == "") & short,
+                       np.array([f"{y:g} years old: {rule.id} needs at least {rule.min_years:g}" for y in years],
+                                dtype=object), why)
+    return why
+
+
+# --- calendar arithmetic shared with the engine -------------------------------------------
+
+def add_months(dates: np.ndarray, months: int | np.ndarray) -> np.ndarray:
+    """The same day `months` later (clamped to the month's end): a window's last day."""
+    d = np.asarray(dates).astype("datetime64[D]")
+    month = d.astype("datetime64[M]")
+    day = d - month.astype("datetime64[D]")
+    target = month + np.asarray(months).astype("timedelta64[M]")
+    last = (target + 1).astype("datetime64[D]") - 1
+    return np.minimum(target.astype("datetime64[D]") + day, last)
+
+
+def months_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whole months from start to end (13 for 2025-03-01 → 2026-04-01)."""
+    s = np.asarray(start).astype("datetime64[D]")
+    e = np.asarray(end).astype("datetime64[D]")
+    sm, em = s.astype("datetime64[M]"), e.astype("datetime64[M]")
+    months = (em - sm).astype(int)
+    early = (e - em.astype("datetime64[D]")) < (s - sm.astype("datetime64[D]"))
+    return months - early.astype(int)
+
+
+def _span(months: int) -> str:
+    return f"{months // 12}-year" if months % 12 == 0 else f"{months}-month"
