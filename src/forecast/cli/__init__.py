@@ -1,4 +1,4 @@
-"""The `forecast` command: `forecast run SCENARIO`, and the other subcommands.
+"""The `forecast` command: `run`, `payouts` and `report`, one module each.
 
 Bad input (unknown key, wrong type, value out of range, missing file) prints one message
 naming the file, the key and what is allowed, exits with status 2 and writes nothing.
@@ -7,144 +7,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from forecast.core.errors import InputError
 
 
-def _run(args) -> int:
-    from forecast.scenario.scenario import load_scenario
-
-    if args.reps < 1:
-        raise InputError("--reps", "", f"{args.reps} replications", "a whole number ≥ 1")
-    if args.workers is not None and args.workers < 1:
-        raise InputError("--workers", "", f"{args.workers} workers", "a whole number ≥ 1")
-    scenario = load_scenario(args.scenario)
-    out = Path(args.out) if args.out else Path("results") / scenario.name
-    if args.reps == 1:
-        mc_only = [o for o, v in (("--backend", args.backend), ("--scheduler", args.scheduler),
-                                  ("--workers", args.workers), ("--resume", args.resume),
-                                  ("--keep-ledgers", args.keep_ledgers)) if v]
-        if mc_only and not args.quiet:
-            print(f"forecast: note: {', '.join(mc_only)} apply to Monte Carlo runs (--reps N > 1); "
-                  "one run writes its ledger always", file=sys.stderr)
-        return _run_single(args, scenario, out)
-    return _run_monte_carlo(args, scenario, out)
-
-
-def _run_single(args, scenario, out: Path) -> int:
-    from forecast.outputs.budget import headline
-    from forecast.outputs.display import console, outlays_table, targets_table
-    from forecast.runs.provenance import now, provenance
-    from forecast.runs.simulate import simulate
-
-    started = now()
-    result = simulate(scenario, seed=args.seed, uncertain=not args.central)
-    result.write(out, provenance=lambda: provenance(
-        scenario, seed=args.seed, reps=1, uncertain=not args.central, backend="serial", started=started,
-        ended=now(), argv=getattr(args, "argv", None), scenario_file="scenario.resolved.toml"))
-    con = console()
-    con.print(outlays_table(result.outlays(), scenario,
-                            f"{scenario.title}: fund outlays by year (seed {args.seed}, one future)"))
-    con.print(targets_table(result.targets()))
-    con.print(headline(out))
-    con.print(f"results written to {out}/ (forecast report {out} adds the Excel workbook and the printable report)")
-    return 0
-
-
-def _run_monte_carlo(args, scenario, out: Path) -> int:
-    from rich.console import Console
-
-    from forecast.outputs.budget import headline
-    from forecast.runs.checkpoint import checkpoint_dir
-    from forecast.outputs.display import console, mc_outlays_table, mc_targets_table
-    from forecast.runs.montecarlo import run_monte_carlo
-
-    backend = args.backend or ("dask" if args.scheduler else "processes")
-    if args.scheduler and backend != "dask":
-        raise InputError("--scheduler", "", f"a scheduler address needs --backend dask, not {backend}", "--backend dask")
-    err = Console(stderr=True, highlight=False)
-    show = not args.quiet and err.is_terminal
-    cp = checkpoint_dir(out)
-    bar = _progress(err) if show else None
-    task = None
-
-    def on_start(resumed: int, reps: int) -> None:
-        nonlocal task
-        if resumed and not args.quiet:
-            err.print(f"resuming: {resumed} of {reps} replications already in {cp}/")
-        if bar is not None:
-            bar.start()
-            task = bar.add_task("replications", total=reps, completed=resumed)
-
-    def progress(done: int, reps: int) -> None:
-        if bar is not None and task is not None:
-            bar.update(task, completed=done)
-
-    if not args.resume and cp.exists() and not args.quiet:
-        err.print(f"note: starting afresh; the checkpoint in {cp}/ is discarded (--resume continues it)")
-    try:
-        agg, info = run_monte_carlo(scenario, seed=args.seed, reps=args.reps, out=out, uncertain=not args.central,
-                                    backend=backend, workers=args.workers, scheduler=args.scheduler,
-                                    resume=args.resume, keep_ledgers=args.keep_ledgers,
-                                    argv=getattr(args, "argv", None), progress=progress, on_start=on_start)
-    except KeyboardInterrupt:
-        if bar is not None:
-            bar.stop()
-        from forecast.runs.checkpoint import Checkpoint
-        done = Checkpoint(cp).finished()
-        print(f"forecast: interrupted: {done} of {args.reps} replications saved in {cp}/, no results written; "
-              f"continue with the same command and --resume", file=sys.stderr)
-        return 130
-    finally:
-        if bar is not None:
-            bar.stop()
-    con = console()
-    con.print(mc_outlays_table(agg))
-    con.print(mc_targets_table(agg))
-    con.print(headline(out))
-    resumed = f", {info.resumed} resumed from the checkpoint" if info.resumed else ""
-    con.print(f"{info.reps} replications ({info.computed} computed{resumed}) with the {backend} backend "
-              f"in {info.seconds:,.1f} s; results written to {out}/ "
-              f"(forecast report {out} adds the Excel workbook and the printable report)")
-    return 0
-
-
-def _progress(err):
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("•"),
-                    TimeElapsedColumn(), TextColumn("elapsed •"), TimeRemainingColumn(), TextColumn("left"),
-                    console=err, transient=True)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="forecast", description=__doc__.splitlines()[0])
+    from forecast.cli import payouts, report, run
+
+    parser = argparse.ArgumentParser(prog="forecast", description="Simulation and budget forecast of "
+                                     "skilled-worker incentive policies.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="simulate a scenario and write its results")
-    run.add_argument("scenario", help="scenario TOML file, e.g. scenarios/huishan.toml")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    run.add_argument("--out", help="results folder (default results/<scenario name>)")
-    run.add_argument("--central", action="store_true",
-                     help="use central values of uncertain parameters instead of drawing them")
-    run.add_argument("--reps", type=int, default=1, metavar="N",
-                     help="Monte Carlo: N replications, each drawing the uncertain parameters once (default 1: one run)")
-    run.add_argument("--backend", choices=("serial", "processes", "dask"),
-                     help="where replications run (default: processes on all cores when N > 1)")
-    run.add_argument("--scheduler", metavar="ADDRESS",
-                     help="dask.distributed scheduler to submit to, e.g. tcp://scheduler-host:8786 "
-                          "(dask backend; without it a LocalCluster on 127.0.0.1 is started)")
-    run.add_argument("--workers", type=int, metavar="K", help="worker processes (default: one per core)")
-    run.add_argument("--quiet", action="store_true", help="no progress bar or notes")
-    run.add_argument("--resume", action="store_true",
-                     help="continue an interrupted Monte Carlo run from its checkpoint (<out>.checkpoint/)")
-    run.add_argument("--keep-ledgers", action="store_true",
-                     help="also keep every replication's payout ledger (ledgers/rep-NNNNNN.parquet)")
-    run.set_defaults(func=_run)
-    from forecast.cli.payouts import add_parser as add_payouts
-    add_payouts(sub)
-    from forecast.cli.report import add_parser as add_report
-    add_report(sub)
+    run.add_parser(sub)
+    payouts.add_parser(sub)
+    report.add_parser(sub)
     return parser
 
 
@@ -156,7 +31,3 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"forecast: error: {exc}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

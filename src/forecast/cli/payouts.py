@@ -239,7 +239,7 @@ def recipient_table(by_recipient: pd.DataFrame, show: int, where: str) -> Table:
 # --- the command --------------------------------------------------------------------------
 
 def run(args) -> int:
-    from forecast.outputs.display import console
+    from forecast.outputs.terminal import console
     from forecast.policy.records import read_records
     from forecast.scenario.scenario import load_scenario
 

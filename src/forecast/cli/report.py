@@ -11,7 +11,7 @@ import sys
 
 def _report(args) -> int:
     from forecast.outputs.budget import headline
-    from forecast.outputs.display import console
+    from forecast.outputs.terminal import console
     from forecast.outputs.report import CHROMIUM_HINT, build_report
 
     files = build_report(args.results, args.out, lang=args.lang, pdf=not args.no_pdf)

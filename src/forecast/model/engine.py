@@ -1,95 +1,183 @@
-"""The simulation: a SimPy calendar over numpy worker columns, emitting events and a ledger.
+"""The simulation of one future: numpy worker columns advanced month by month through one
+list of steps, with SimPy holding what takes time and what queues.
 
-Each pathway (night school, apprenticeship, competition, …) is a SimPy process in
-`forecast.pathways`; capacities (seats, masters' slots) are SimPy containers. The ledger is
-computed from the emitted events by the same rule code that `forecast payouts` uses.
+Each month runs the steps of `STEPS`, in that order and no other; the order is written here
+once and printed in the README. Every event is dated in the month of the step that makes it,
+and the month-end snapshot comes last, so month m's stocks hold exactly the events dated up
+to the end of month m.
+
+SimPy keeps what it is for. Its clock ticks once per step (`PHASES` ticks a month); a process
+with a duration — a night-school course, a master–apprentice pairing — is a SimPy process
+that waits out its months and acts at the tick of the first step, "durations end", of the
+month it ends in. Capacities are SimPy resources whose requests really wait: the night
+school's seats (a `Container`: a term's intake waits for seats still held by a running
+course) and the masters' slots (`pathways.slots.MasterSlots`: pairing requests queue until
+the pairing step finds them a master). The length of each queue is recorded every month.
+
+The engine knows mechanisms, not places: the pathways (`pathways/`) own their state and read
+their typed parameters (`scenario.schema`); they reach the shared state — workers, employers,
+the event log — only through the methods below, and hear of promotions and exits through
+listeners (`on_promote`, `on_exit`).
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import simpy
 
-from forecast.policy import ladder
-from forecast.model.eventlog import EventLog, ids, lazy_ids
-from forecast.scenario.params import param_rng
+from forecast.core.calendar import month_dates, month_index, month_of_year, year_of
+from forecast.model.eventlog import EventLog, lazy_ids
+from forecast.model.pathways import PATHWAYS, Demography
 from forecast.model.population import (NEVER, Workers, build_employers, draw_ages, draw_employers, draw_levels,
-                         exit_months, monthly)
+                                       exit_months)
+from forecast.policy import ladder
+from forecast.scenario.params import param_rng
 from forecast.scenario.scenario import Scenario
+from forecast.scenario.schema import Values
 
 
-def response(ratio: float, elasticity: float, deadweight: float) -> float:
-    """Volume of an incentivised activity relative to the base policy's.
-
-    A share `deadweight` happens whatever the reward; the rest scales with the reward
-    ratio to the power `elasticity`. Equal to 1 under the base policy, `deadweight` with no
-    reward, and 1 + (1 − deadweight)(2^ε − 1) when the reward doubles.
-    """
-    return deadweight + (1.0 - deadweight) * ratio ** elasticity
+@dataclass(frozen=True)
+class Step:
+    name: str
+    what: str
 
 
-@dataclass
+#: One month, in order. A step named after a pathway runs that pathway's `step(t)` when the
+#: scenario has it; "durations end" is the tick at which SimPy processes whose time is up act.
+STEPS = (
+    Step("durations end", "courses whose months are over hold their exam (HS-A3a, HS-A3b) and free their "
+                          "seats; pairings whose months are over free their masters' slots"),
+    Step("demography", "workers leave (turnover, retirement); hires keep employment on its growth path"),
+    Step("craftsmen", "selection of new craftsmen (HS-A2a); yearly assessment (HS-A2b, HS-A7)"),
+    Step("colleges", "graduates arrive; staying graduates counted for colleges and counsellors (HS-A1b–d)"),
+    Step("self_evaluation", "certification outside the paid programmes; new enterprise apprentices"),
+    Step("night_school", "a term's applicants join the waiting list; its intake starts a course (HS-A3a)"),
+    Step("apprenticeship", "pairing requests arrive and wait for a master's slot; pairs formed (HS-A8a)"),
+    Step("competition", "the yearly competition promotes 'double-pass' entrants"),
+    Step("activities", "lectures, guest lectures, challenge projects (HS-A5, HS-A6, HS-A9)"),
+    Step("entities", "studios, bases, stations, rights centres, titles, fairs created and rewarded"),
+    Step("snapshot", "month-end stocks by level, queue lengths"),
+)
+PHASES = len(STEPS)
+PHASE = {s.name: i for i, s in enumerate(STEPS)}
+#: the monthly flows recorded besides the stocks
+FLOWS = ("hires", "graduates", "exits")
+
+
+@dataclass(frozen=True)
 class Options:
-    """Engine switches used by tests and the analytic oracle."""
+    """Model variants for analytic checks and experiments (the defaults are the model)."""
 
-    capacities: bool = True      # seats and masters' slots limit uptake
-    demography: bool = True      # exits and hires (off: a closed population)
+    capacities: bool = True        # seats and masters' slots limit uptake (off: unlimited)
+    demography: bool = True        # exits and hires (off: a closed population)
     pathways: tuple | None = None  # run only these pathways (None: all in the scenario)
 
 
-class Simulation:
-    """One replication: state, random streams and the processes that change them."""
+class Mentoring:
+    """How an open pairing changes its apprentice's ladder: certification rate and time in
+    grade multiplied by these factors (set by the apprenticeship pathway; 1 without one)."""
 
-    def __init__(self, scenario: Scenario, values: dict, seed_sequence: np.random.SeedSequence,
+    rate_factor = 1.0
+    time_in_grade_factor = 1.0
+
+
+class Simulation:
+    """One replication: shared state, random streams, the month's steps and the SimPy clock."""
+
+    def __init__(self, scenario: Scenario, values: Values, seed_sequence: np.random.SeedSequence,
                  options: Options | None = None):
         self.scenario, self.values = scenario, values
         self.options = options or Options()
         self.ss = seed_sequence
         self.T = scenario.months
         self.start = np.datetime64(scenario.start, "M")
-        self.policy_end_t = self.month_index(scenario.policy.valid_to)
+        self.policy_start_t = month_index(scenario.start, scenario.policy.valid_from)
+        self.policy_end_t = month_index(scenario.start, scenario.policy.valid_to)
+        self.env = simpy.Environment()
         self.log = EventLog()
-        self.ladder_counts = np.zeros((self.T, ladder.TOP + 1), dtype=np.int64)
-        self.flows = np.zeros((self.T, 3), dtype=np.int64)  # hires, graduates, exits
-        self.entities: list[dict] = []
-        lad = values["ladder"]
-        self.min_months = lad["min_months"].copy()
+        self.stocks = np.zeros((self.T, ladder.TOP + 1), dtype=np.int64)
+        self.flows = np.zeros((self.T, len(FLOWS)), dtype=np.int64)
+        self.on_promote: list = []
+        self.on_exit: list = []
+        self.mentoring = Mentoring()
+        self.min_months = values.ladder.min_months.copy()
         self.min_months[ladder.TOP] = NEVER
-        self.graduate_factor = lad["graduate_factor"]
-        self.rate_month = monthly(values["pathways"].get("self_evaluation", {}).get(
-            "yearly_rate", np.zeros(ladder.TOP + 1)) * values["pathways"].get("self_evaluation", {}).get("rate_scale", 1))
-        pop = values["population"]
         rng = self.rng("population")
-        self.employers = build_employers(pop, rng)
-        n0 = int(pop["employed"])
-        self.n0 = n0
-        self.workers = Workers(int(n0 * 1.6) + 1000)
-        self.add_workers(n0, 0, rng, initial=True)
-        self.pairs = {"master": [], "apprentice": [], "start": [], "open": []}
-        self.master_load = {}
+        self.employers = build_employers(values.population, rng)
+        self.n0 = int(values.population.employed)
+        self.workers = Workers(int(self.n0 * 1.6) + 1000)
+        self.add_workers(self.n0, 0, rng, initial=True)
+        self.steps = {"demography": Demography(self)}
+        for step in STEPS:
+            cls = PATHWAYS.get(step.name)
+            if cls is not None and self._enabled(step.name):
+                self.steps[step.name] = cls(self, cls.params(values))
+        self.queues = {name: np.zeros(self.T, dtype=np.int64) for name, p in self.steps.items()
+                       if hasattr(p, "waiting")}
 
-    # --- helpers used by the pathways -------------------------------------------------------
+    def _enabled(self, name: str) -> bool:
+        chosen = self.options.pathways
+        return PATHWAYS[name].configured(self.values) and (chosen is None or name in chosen)
+
+    # --- time -------------------------------------------------------------------------------
     def rng(self, name: str) -> np.random.Generator:
         return param_rng(self.ss, "process:" + name)
 
-    def month_index(self, date: dt.date) -> int:
-        return int((np.datetime64(date, "M") - self.start).astype(int))
+    def tick(self, t: int, step: str) -> int:
+        """SimPy time of a step of month t."""
+        return t * PHASES + PHASE[step]
+
+    def until(self, t: int, step: str) -> simpy.Timeout:
+        """A timeout that ends at `step` of month t (for processes with durations)."""
+        return self.env.timeout(self.tick(t, step) - self.env.now)
+
+    def month(self) -> int:
+        """The month the SimPy clock is in."""
+        return int(self.env.now // PHASES)
 
     def date(self, t: int, last_day: bool = False) -> np.datetime64:
-        m = self.start + np.timedelta64(int(t), "M")
-        return (m + 1).astype("datetime64[D]") - 1 if last_day else m.astype("datetime64[D]")
+        return month_dates(self.start, t, last_day)
 
     def month_of_year(self, t: int) -> int:
-        """Calendar month (1–12) of simulated month t."""
-        return int((self.start + np.timedelta64(int(t), "M")).astype(int) % 12 + 1)
+        return month_of_year(self.start, t)
 
     def year(self, t: int) -> int:
-        return int((self.start + np.timedelta64(int(t), "M")).astype("datetime64[Y]").astype(int) + 1970)
+        return year_of(self.start, t)
 
     def in_policy(self, t: int) -> bool:
-        return self.month_index(self.scenario.policy.valid_from) <= t <= self.policy_end_t
+        return self.policy_start_t <= t <= self.policy_end_t
+
+    # --- the run ----------------------------------------------------------------------------
+    def run(self) -> None:
+        self.env.process(self._clock())
+        self.env.run(until=self.T * PHASES)
+
+    def _clock(self):
+        """The month's steps in the order of STEPS, every month."""
+        acting = [(PHASE[s.name], self.steps.get(s.name)) for s in STEPS]
+        for t in range(self.T):
+            for phase, pathway in acting:
+                if pathway is None and STEPS[phase].name != "snapshot":
+                    continue
+                yield self.env.timeout(t * PHASES + phase - self.env.now)
+                if pathway is None:
+                    self.snapshot(t)
+                else:
+                    pathway.step(t)
+
+    def snapshot(self, t: int) -> None:
+        """Stocks by level and queue lengths at the end of month t."""
+        w = self.workers
+        active, level = w.active, w.level
+        # one comparison per level: much faster than bincount over a boolean-masked copy
+        self.stocks[t] = [np.count_nonzero(active & (level == k)) for k in range(ladder.TOP + 1)]
+        for name, lengths in self.queues.items():
+            lengths[t] = self.steps[name].waiting()
+
+    # --- the shared state, for the pathways -------------------------------------------------
+    def record_flow(self, t: int, flow: str, n: int) -> None:
+        self.flows[t, FLOWS.index(flow)] += n
 
     def contributor(self, worker_ids: np.ndarray) -> np.ndarray:
         return self.employers["contributor"][self.workers.employer[worker_ids]]
@@ -98,33 +186,32 @@ class Simulation:
         """Month from which each worker may sit the next exam (time-in-grade rule)."""
         w = self.workers
         months = self.min_months[w.level[idx]].copy()
-        months = np.where(w.graduate[idx], np.ceil(months * self.graduate_factor), months)
-        paired = w.pair[idx] >= 0
-        if paired.any() and "apprenticeship" in self.values["pathways"]:
-            tig = self.values["pathways"]["apprenticeship"]["time_in_grade_factor"]
-            open_ = np.array([self.pairs["open"][p] for p in w.pair[idx][paired]], bool)
-            months[np.flatnonzero(paired)[open_]] = np.ceil(months[np.flatnonzero(paired)[open_]] * tig)
+        months = np.where(w.graduate[idx], np.ceil(months * self.values.ladder.graduate_factor), months)
+        mentored = w.mentored[idx]
+        if mentored.any():
+            months[mentored] = np.ceil(months[mentored] * self.mentoring.time_in_grade_factor)
         return np.minimum(w.since[idx].astype(np.int64) + months, NEVER).astype(np.int16)
 
     def add_workers(self, k: int, t: int, rng: np.random.Generator, initial: bool = False, levels=None,
                     ages=None, graduate: bool = False) -> np.ndarray:
-        pop, flows = self.values["population"], self.values["flows"]
+        """Workers joining at month t (the start population, hires, graduates); their ids."""
+        pop, flows = self.values.population, self.values.flows
         if levels is None:
-            share = pop["skilled_share"] if initial else flows["hire_skilled_share"]
-            apprentice = pop["apprentice_share"] if initial else 0.0
-            levels = draw_levels(k, share, apprentice, pop["skilled_mix"], rng)
+            share = pop.skilled_share if initial else flows.hire_skilled_share
+            apprentice = pop.apprentice_share if initial else 0.0
+            levels = draw_levels(k, share, apprentice, pop.skilled_mix, rng)
         if ages is None:
-            ages = (draw_ages(k, pop["age_mean"], pop["age_sd"], pop["age_min"], pop["age_max"], rng) if initial
-                    else rng.triangular(flows["hire_age_min"], flows["hire_age_mode"], flows["hire_age_max"], k))
+            ages = (draw_ages(k, pop.age_mean, pop.age_sd, pop.age_min, pop.age_max, rng) if initial
+                    else rng.triangular(flows.hire_age_min, flows.hire_age_mode, flows.hire_age_max, k))
         birth = (t - np.round(ages * 12)).astype(np.int16)
-        since = (t - rng.integers(0, int(pop["max_years_in_grade"] * 12) + 1, k)) if initial else \
+        since = (t - rng.integers(0, int(pop.max_years_in_grade * 12) + 1, k)) if initial else \
             np.full(k, t) - (rng.integers(0, 24, k) * (levels > 0))
-        turnover = flows["turnover"] if self.options.demography else 0.0
-        retire = flows["retirement_age"] if self.options.demography else 1e4
+        turnover = flows.turnover if self.options.demography else 0.0
+        retire = flows.retirement_age if self.options.demography else 1e4
         exits = exit_months(t, birth, turnover, retire, rng)
         new = self.workers.add(level=levels, since=since.astype(np.int16), birth=birth, exit_month=exits,
                                employer=draw_employers(self.employers, k, rng), active=True,
-                               sector=rng.random(k) < pop["sector_share"], graduate=graduate)
+                               sector=rng.random(k) < pop.sector_share, graduate=graduate)
         self.workers.eligible_from[new] = self.eligible_from(new)
         return new
 
@@ -138,59 +225,18 @@ class Simulation:
         w.since[idx] = t
         w.eligible_from[idx] = self.eligible_from(idx)
         cert = new_levels >= ladder.SKILLED_MIN
-        date = self.date(t)
         if cert.any():
-            self.log.emit("certificate", date, recipient_kind=recipient_kind,
+            self.log.emit("certificate", self.date(t), recipient_kind=recipient_kind,
                           recipient=recipient if np.isscalar(recipient) else recipient[cert],
                           person=lazy_ids("W", idx[cert]), level=new_levels[cert], programme=programme,
                           contributor=False if contributor is None else contributor[cert])
-        paired = w.pair[idx] >= 0
-        if paired.any():
-            p = w.pair[idx][paired]
-            start = np.array([self.pairs["start"][i] for i in p])
-            within = t - start <= 60
-            if within.any():
-                masters = np.array([self.pairs["master"][i] for i in p])[within]
-                self.log.emit("apprentice_certified", date, recipient_kind="master", recipient=ids("W", masters),
-                              person=ids("W", idx[paired][within]), level=new_levels[paired][within],
-                              paired_on=np.array([self.date(s) for s in start[within]]),
-                              contributor=self.contributor(masters))
+        for listener in self.on_promote:
+            listener(idx, new_levels, t)
 
     def deactivate(self, idx: np.ndarray) -> None:
+        """Workers leaving the district: they hold no title and no pairing any more."""
         w = self.workers
         w.active[idx] = False
         w.craftsman[idx] = False
-        for i in idx[w.pair[idx] >= 0]:
-            self.close_pair(w.pair[i])
-        if not self.master_load:
-            return
-        is_master = np.zeros(w.n, bool)
-        is_master[np.fromiter(self.master_load, dtype=np.int64, count=len(self.master_load))] = True
-        for m in idx[is_master[idx]]:  # leaving masters, in the order of idx (as np.isin kept it)
-            for p in np.flatnonzero(np.array(self.pairs["master"]) == m):
-                self.close_pair(p)
-
-    def close_pair(self, p: int) -> None:
-        if self.pairs["open"][p]:
-            self.pairs["open"][p] = False
-            self.master_load[self.pairs["master"][p]] -= 1
-            a = np.array([self.pairs["apprentice"][p]])
-            self.workers.eligible_from[a] = self.eligible_from(a)
-
-    # --- the run ----------------------------------------------------------------------------
-    def run(self) -> None:
-        from forecast.model.pathways import PROCESSES
-        env = simpy.Environment()
-        self.env = env
-        enabled = self.options.pathways
-        for name, process in PROCESSES:
-            if name in ("demography",) or enabled is None or name in enabled:
-                if name == "demography" or self._configured(name):
-                    env.process(process(env, self))
-        env.run(until=self.T)
-
-    def _configured(self, name: str) -> bool:
-        v = self.values
-        if name in ("activities", "entities"):
-            return bool(v.get(name))
-        return name in v["pathways"]
+        for listener in self.on_exit:
+            listener(idx)

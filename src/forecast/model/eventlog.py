@@ -15,7 +15,8 @@ class EventLog:
 
     def emit(self, event: str, date, **cols) -> None:
         """Record events of one kind: `date` and each column a scalar or an array of equal length."""
-        assert event in EVENT_KINDS, event
+        if event not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {event!r}: one of {', '.join(EVENT_KINDS)}")
         n = max((len(v) if isinstance(v, LazyIds) else np.size(v) for v in cols.values() if not np.isscalar(v)),
                 default=1)
         if n == 0:

@@ -1,6 +1,6 @@
 """The district's employed persons as numpy columns, and the synthetic population at the start.
 
-One row per worker, a few bytes per column (about 20 bytes a worker in all), so a district of
+One row per worker, a few bytes per column (24 bytes a worker in all), so a district of
 360,000 (or a province of 10 million) fits in memory and every monthly step is vectorised.
 """
 from __future__ import annotations
@@ -10,11 +10,13 @@ import numpy as np
 from forecast.policy import ladder
 
 #: column → dtype. `since` / `eligible_from` / `birth` / `exit_month` are month indices
-#: (0 = the scenario's first month; negative = before it).
+#: (0 = the scenario's first month; negative = before it). `pair` is the worker's pairing as an
+#: apprentice (-1: never paired); `mentored` whether that pairing is still open.
 COLUMNS = {
     "level": np.int8, "since": np.int16, "eligible_from": np.int16, "birth": np.int16,
     "exit_month": np.int16, "employer": np.int32, "pair": np.int32,
     "active": np.bool_, "sector": np.bool_, "graduate": np.bool_, "craftsman": np.bool_,
+    "mentored": np.bool_,
 }
 NEVER = np.iinfo(np.int16).max
 
@@ -65,18 +67,18 @@ def monthly(p_year: np.ndarray | float) -> np.ndarray | float:
     return 1.0 - (1.0 - np.asarray(p_year, dtype=float)) ** (1.0 / 12.0)
 
 
-def build_employers(pop: dict, rng: np.random.Generator) -> dict:
+def build_employers(pop, rng: np.random.Generator) -> dict:
     """Employers: size weights (Pareto), state ownership and fund contribution, by employment."""
-    n = int(pop["employers"])
-    weight = rng.pareto(pop["employer_size_alpha"], n) + 1.0
+    n = int(pop.employers)
+    weight = rng.pareto(pop.employer_size_alpha, n) + 1.0
     share = weight / weight.sum()
     # state-owned: size-biased random order until their employment share is reached
     order = np.argsort(-weight * rng.random(n))
     cum = np.cumsum(share[order])
     state = np.zeros(n, bool)
-    state[order[: np.searchsorted(cum, pop["state_owned_share"]) + 1]] = pop["state_owned_share"] > 0
+    state[order[: np.searchsorted(cum, pop.state_owned_share) + 1]] = pop.state_owned_share > 0
     contributor = np.zeros(n, bool)
-    k = min(int(pop["contributor_units"]), n)
+    k = min(int(pop.contributor_units), n)
     if k:
         contributor[rng.choice(n, k, replace=False, p=share)] = True
     return {"share": share, "cum": np.cumsum(share), "state": state, "contributor": contributor}

@@ -28,8 +28,8 @@ import pandas as pd
 
 from forecast.model import fund as fundlib
 from forecast.policy import ladder as ladderlib
-from forecast.runs.bands import STATS, TOTAL, bands
-from forecast.outputs.display import WAN
+from forecast.runs.statistics import STATS, TOTAL, bands
+from forecast.outputs.terminal import WAN
 from forecast.core.errors import InputError
 from forecast.scenario.params import Param
 

@@ -22,9 +22,9 @@ import pandas as pd  # noqa: E402
 
 from forecast.outputs import fonts  # noqa: E402
 from forecast.policy import ladder as ladderlib  # noqa: E402
-from forecast.runs.bands import TOTAL  # noqa: E402
+from forecast.runs.statistics import TOTAL  # noqa: E402
 from forecast.outputs.budget import Budget  # noqa: E402
-from forecast.outputs.display import WAN  # noqa: E402
+from forecast.outputs.terminal import WAN  # noqa: E402
 
 CHARTS = ("fan", "articles", "targets", "ladder", "fund")
 FILES = {"fan": "outlays_fan", "articles": "outlays_by_article", "targets": "targets_probability",

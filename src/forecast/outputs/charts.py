@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from forecast.policy import ladder  # noqa: E402
-from forecast.outputs.display import WAN  # noqa: E402
+from forecast.outputs.terminal import WAN  # noqa: E402
 
 _METADATA = {"Software": None}  # no version stamp: same inputs, same bytes
 
@@ -40,10 +40,11 @@ def outlays_chart(outlays: pd.DataFrame, scenario, path: Path) -> None:
     plt.close(fig)
 
 
-def ladder_chart(table: pd.DataFrame, path: Path) -> None:
-    """Shares of employment by level over time (stacked areas)."""
+def ladder_chart(bands: pd.DataFrame, path: Path) -> None:
+    """Shares of employment by level over time (stacked areas of the mean stocks)."""
+    table = bands.pivot(index="month", columns="series", values="mean").reset_index()
     fig, ax = plt.subplots(figsize=(9, 5))
-    shares = table[list(ladder.NAMES)].div(table["employed"], axis=0)
+    shares = table[list(ladder.NAMES)].div(table[list(ladder.NAMES)].sum(axis=1), axis=0)
     x = np.arange(len(table))
     ax.stackplot(x, shares.T.to_numpy(), labels=list(ladder.ENGLISH), colors=plt.get_cmap("viridis")(np.linspace(0, 1, 9)))
     ticks = x[::12]

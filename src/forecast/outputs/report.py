@@ -25,9 +25,9 @@ import numpy as np
 
 from forecast.outputs import fonts
 from forecast.core.atomic import atomic_dir
-from forecast.runs.bands import TOTAL
+from forecast.runs.statistics import TOTAL
 from forecast.outputs.budget import Budget, load
-from forecast.outputs.display import WAN
+from forecast.outputs.terminal import WAN
 from forecast.outputs.budget_charts import write_charts
 from forecast.core.errors import InputError
 from forecast.outputs.workbook import write_workbook

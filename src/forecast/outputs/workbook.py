@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
-from forecast.runs.bands import STATS, TOTAL
+from forecast.runs.statistics import STATS, TOTAL
 from forecast.outputs.budget import Budget
-from forecast.outputs.display import WAN
+from forecast.outputs.terminal import WAN
 
 SHEETS = {
     "zh": {"summary": "摘要", "outlays": "支出(均值)", "stats": "支出分位数", "liabilities": "已承诺支出",

@@ -5,35 +5,17 @@ forecast spends and what the administrator pays are computed by the same code.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from forecast.policy.policy import Policy
 from forecast.policy.rules import Rule, base_amounts
 
 LEDGER_COLUMNS = ["date", "year", "rule", "article", "recipient_kind", "recipient", "person",
                   "base", "uplift_rate", "uplift", "amount", "in_kind", "event_index"]
 REJECTION_COLUMNS = ["event_index", "date", "event", "recipient", "person", "reason"]
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The reward rules of one policy with its validity and contributor uplift."""
-
-    name: str
-    rules: tuple[Rule, ...]
-    valid_from: dt.date
-    valid_to: dt.date
-    uplift_rate: float
-    uplift_reading: str = ""
-
-    def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
 
 
 @dataclass
@@ -135,3 +117,9 @@ def outlays_by_year(ledger: pd.DataFrame, rule_ids: list[str], years: list[int],
     table = table.reindex(index=years, columns=rule_ids, fill_value=0.0).astype(float)
     table.index.name = "year"
     return table
+
+
+def committed_after(ledger: pd.DataFrame, policy: Policy) -> float:
+    """Cash outlays (yuan) dated after the policy's end: what it committed for later years."""
+    cash = ~ledger["in_kind"].astype(bool)
+    return float(ledger.loc[cash & (ledger["date"] > pd.Timestamp(policy.valid_to)), "amount"].sum())

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field as dc_field
 import numpy as np
 import pandas as pd
 
+from forecast.core.calendar import add_months, months_between, span_text
 from forecast.policy import ladder
-from forecast.policy.events import EVENT_KINDS
-from forecast.scenario.params import AMOUNT, COUNT, MONTHS
-from forecast.scenario.reader import Table
 
 KINDS = ("fixed", "table", "tiers", "range", "milestone")
+#: what a once-only reward may be keyed by
 ONCE_KEYS = ("recipient", "person", "level", "year")
+#: event flags a rule may require (requires_true, requires_any_true)
+CONDITIONS = ("passed", "fits_sector", "prize_winner")
 _CONDITION_TEXT = {
     "passed": "yearly assessment not passed",
     "fits_sector": "not in a 三新四强五未来 major or job",
@@ -70,6 +71,12 @@ class Rule:
             return float(np.mean(self.range))
         return float(np.mean([a for _, _, a in self.milestones]))
 
+    def longest_window(self) -> int:
+        """Months from the anchor date within which a milestone rule can still pay (HS-A8b: 60)."""
+        if self.kind != "milestone":
+            raise ValueError(f"{self.id} is a {self.kind} rule, not a milestone rule")
+        return max(w for _, w, _ in self.milestones)
+
     def to_toml(self) -> dict:
         out = {"article": self.article, "event": self.event, "recipient": self.recipient_kind,
                "kind": self.kind, "text": self.text, "source": self.source}
@@ -98,81 +105,6 @@ class Rule:
             out["anchor"] = self.anchor
         out.update(after_policy=self.after_policy, uplift=self.uplift, in_kind=self.in_kind)
         return out
-
-
-def read_rule(rule_id: str, t: Table) -> Rule:
-    """A rule from its scenario table; the kind decides which amount keys it takes."""
-    kind = t.text("kind", choices=KINDS)
-    event = t.text("event", choices=tuple(EVENT_KINDS))
-    args = dict(id=rule_id, article=t.text("article"), event=event, recipient_kind=t.text("recipient"),
-                kind=kind, text=t.text("text", ""), source=t.text("source"), reading=t.text("reading", ""))
-    if kind == "fixed":
-        args["amount"] = t.number("amount", AMOUNT)
-    elif kind == "table":
-        args["field"] = t.text("field", "level", ("level", "prize"))
-        amounts = t.table("amounts")
-        table = {}
-        for key in amounts.keys():
-            try:
-                code = ladder.parse_level(key) if args["field"] == "level" else _prize(key)
-            except ValueError:
-                allowed = ladder.ALLOWED_LEVELS if args["field"] == "level" else "1, 2, 3"
-                raise amounts.error(key, "not a " + args["field"], allowed) from None
-            table[code] = amounts.number(key, AMOUNT)
-        amounts.close()
-        if not table:
-            raise t.error("amounts", "empty", "at least one entry")
-        args["table"] = dict(sorted(table.items()))
-    elif kind == "tiers":
-        tiers = []
-        for i, row in enumerate(t.raw("tiers")):
-            rt = t.child(row, f"tiers[{i}]")
-            tiers.append((rt.number("min", COUNT), rt.number("amount", AMOUNT)))
-            rt.close()
-        if not tiers or [m for m, _ in tiers] != sorted({m for m, _ in tiers}):
-            raise t.error("tiers", "tiers must be non-empty with increasing min", "[{min, amount}, …] by min")
-        args["tiers"] = tuple(tiers)
-    elif kind == "range":
-        low, high = t.numbers("range", AMOUNT)
-        if low > high:
-            raise t.error("range", f"[{low}, {high}] ends before it starts", "[low, high] with low ≤ high")
-        args["range"] = (low, high)
-    else:
-        ms = []
-        for i, row in enumerate(t.raw("milestones")):
-            rt = t.child(row, f"milestones[{i}]")
-            try:
-                level = ladder.parse_level(rt.raw("level"))
-            except ValueError:
-                raise rt.error("level", f"not a level: {rt.raw('level')!r}", ladder.ALLOWED_LEVELS) from None
-            ms.append((level, rt.number("within_months", MONTHS), rt.number("amount", AMOUNT)))
-            rt.close()
-        args["milestones"] = tuple(ms)
-    for key, allowed in (("requires_true", ("passed", "fits_sector", "prize_winner")),
-                         ("requires_any_true", ("passed", "fits_sector", "prize_winner")),
-                         ("once_per", ONCE_KEYS)):
-        if t.has(key):
-            values = t.raw(key)
-            if not isinstance(values, list) or any(v not in allowed for v in values):
-                raise t.error(key, f"{values!r} is not allowed", "a list of " + ", ".join(allowed))
-            args[key] = tuple(values)
-    if t.has("programme"):
-        args["programme"] = t.text("programme")
-    if t.has("min_years"):
-        args["min_years"] = t.number("min_years", AMOUNT)
-    args["anchor"] = t.text("anchor", "date", ("date", "paired_on"))
-    args["after_policy"] = t.flag("after_policy", False)
-    args["uplift"] = t.flag("uplift", True)
-    args["in_kind"] = t.flag("in_kind", False)
-    t.close()
-    return Rule(**args)
-
-
-def _prize(key) -> int:
-    code = int(key)
-    if code not in (1, 2, 3):
-        raise ValueError(key)
-    return code
 
 
 # --- the pure functions, one per kind -----------------------------------------------------
@@ -253,7 +185,7 @@ def milestone(rule: Rule, ev: pd.DataFrame):
             reason[i] = f"certificate dated before the pairing ({paired[i]})"
         elif date[i] > (last := add_months(paired[i:i + 1], within)[0]):
             reason[i] = (f"apprentice reached {ladder.name(lv)} {elapsed[i]} months after pairing: "
-                         f"{rule.id} {_span(within)} window missed (its last day was {last})")
+                         f"{rule.id} {span_text(within)} window missed (its last day was {last})")
         else:
             amount[i] = amt
     return amount, reason
@@ -287,29 +219,3 @@ def _conditions(rule: Rule, ev: pd.DataFrame) -> np.ndarray:
                        np.array([f"{y:g} years old: {rule.id} needs at least {rule.min_years:g}" for y in years],
                                 dtype=object), why)
     return why
-
-
-# --- calendar arithmetic shared with the engine -------------------------------------------
-
-def add_months(dates: np.ndarray, months: int | np.ndarray) -> np.ndarray:
-    """The same day `months` later (clamped to the month's end): a window's last day."""
-    d = np.asarray(dates).astype("datetime64[D]")
-    month = d.astype("datetime64[M]")
-    day = d - month.astype("datetime64[D]")
-    target = month + np.asarray(months).astype("timedelta64[M]")
-    last = (target + 1).astype("datetime64[D]") - 1
-    return np.minimum(target.astype("datetime64[D]") + day, last)
-
-
-def months_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Whole months from start to end (13 for 2025-03-01 → 2026-04-01)."""
-    s = np.asarray(start).astype("datetime64[D]")
-    e = np.asarray(end).astype("datetime64[D]")
-    sm, em = s.astype("datetime64[M]"), e.astype("datetime64[M]")
-    months = (em - sm).astype(int)
-    early = (e - em.astype("datetime64[D]")) < (s - sm.astype("datetime64[D]"))
-    return months - early.astype(int)
-
-
-def _span(months: int) -> str:
-    return f"{months // 12}-year" if months % 12 == 0 else f"{months}-month"

@@ -20,7 +20,7 @@ import pandas as pd
 from forecast.core.atomic import atomic_file
 from forecast.core.errors import InputError
 
-FORMAT = 1
+FORMAT = 2   # 2: records carry the monthly queue lengths
 #: meta keys a resumed run must match, with how to say each in a message.
 CHECKED = {"scenario_sha256": "scenario", "seed": "--seed", "reps": "--reps",
            "uncertain": "--central (uncertain parameters)", "keep_ledgers": "--keep-ledgers"}
@@ -51,13 +51,14 @@ class Checkpoint:
         return sum(1 for p in self.folder.iterdir() if _REC.match(p.name))
 
     # --- starting and resuming -------------------------------------------------------------
-    def start(self, meta: dict) -> None:
-        """A fresh checkpoint (any earlier one is discarded)."""
+    def start(self, meta: dict) -> dict:
+        """A fresh checkpoint (any earlier one is discarded); no replication saved yet."""
         self.remove()
         self.folder.mkdir(parents=True)
         with atomic_file(self.folder / "meta.json") as tmp:
             tmp.write_text(json.dumps({"format": FORMAT, **meta}, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
+        return {}
 
     def resume(self, meta: dict) -> dict[int, dict]:
         """The saved records of this run, after checking the checkpoint is this run's;

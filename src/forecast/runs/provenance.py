@@ -18,14 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from forecast import __version__
 from forecast.core.serialise import plain
+from forecast.core.version import VERSION
 
 
 def scenario_spec(scenario) -> dict:
     """The scenario as specified, every parameter with its distribution (nothing drawn):
-    what a Monte Carlo run writes as its scenario file, and what its fingerprint covers."""
-    return _strip_resolved(scenario.resolved_toml(scenario.resolve(None)))
+    what a run writes as its scenario file, and what its fingerprint covers."""
+    return scenario.to_toml()
 
 
 def scenario_hash(scenario) -> str:
@@ -62,7 +62,7 @@ def provenance(scenario, *, seed: int, reps: int, uncertain: bool, backend: str,
     argv = list(sys.argv if argv is None else argv)
     return {
         "tool": "forecast",
-        "version": __version__,
+        "version": VERSION,
         "git": git_commit(),
         "command": shlex.join([Path(argv[0]).name] + argv[1:]) if argv else "",
         "cwd": os.getcwd(),
@@ -90,10 +90,3 @@ def write_provenance(folder: Path, record: dict) -> None:
     (Path(folder) / "provenance.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n",
                                                   encoding="utf-8")
 
-
-def _strip_resolved(tree):
-    if isinstance(tree, dict):
-        return {k: _strip_resolved(v) for k, v in tree.items() if k != "resolved"}
-    if isinstance(tree, list):
-        return [_strip_resolved(v) for v in tree]
-    return tree

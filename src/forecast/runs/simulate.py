@@ -1,13 +1,17 @@
-"""`simulate`: one replication of a scenario, from seed to ledger, ladder and targets."""
+"""`simulate`: one future of a scenario, from seed to events, ledger, ladder and targets."""
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
 
-from forecast.model.engine import Options, Simulation
-from forecast.model.pathways.demography import snapshot
-from forecast.policy.payouts import compute_payouts
-from forecast.runs.result import Result
+import numpy as np
+import pandas as pd
+
+from forecast.core.calendar import month_labels
+from forecast.model.engine import FLOWS, Options, Simulation
+from forecast.policy import ladder
+from forecast.policy.payouts import committed_after, compute_payouts, outlays_by_year
 from forecast.scenario.scenario import Scenario
+from forecast.scenario.schema import Values
 
 
 def replication_seed(seed: int, replication: int = 0, replications: int = 1) -> np.random.SeedSequence:
@@ -17,6 +21,55 @@ def replication_seed(seed: int, replication: int = 0, replications: int = 1) -> 
     Monte Carlo run with the same seed, whatever the backend or the number of workers.
     """
     return np.random.SeedSequence(seed).spawn(max(replications, replication + 1))[replication]
+
+
+@dataclass
+class Result:
+    """One simulated future: its events and ledger, month-end stocks, flows and queues.
+
+    Yearly outlays are always derived from the ledger."""
+
+    scenario: Scenario
+    values: Values
+    seed: int
+    replication: int
+    uncertain: bool               # parameters drawn (False: central values)
+    events: pd.DataFrame
+    ledger: pd.DataFrame
+    ladder_counts: np.ndarray     # months × 9 levels: stocks at each month's end
+    flows: np.ndarray             # months × (hires, graduates, exits)
+    queues: dict                  # pathway → months: people waiting at each month's end
+    entities: pd.DataFrame        # kind, id, month created, initial
+    workers_end: int
+    worker_bytes: int
+
+    def outlays(self, in_kind: bool = False) -> pd.DataFrame:
+        """Fund outlays (yuan) by year × rule, from the ledger; in-kind rules apart."""
+        pol = self.scenario.policy
+        return outlays_by_year(self.ledger, pol.rule_ids(in_kind), self.scenario.years, in_kind=in_kind)
+
+    def committed(self) -> float:
+        """Cash outlays dated after the policy's end: what it committed for later years (yuan)."""
+        return committed_after(self.ledger, self.scenario.policy)
+
+    def ladder(self) -> pd.DataFrame:
+        """Stocks by level at each month's end, with shares, flows and queue lengths."""
+        counts = self.ladder_counts
+        df = pd.DataFrame(counts, columns=list(ladder.NAMES))
+        df.insert(0, "month", month_labels(self.scenario.start, len(df)))
+        total = counts.sum(axis=1)
+        df["employed"] = total
+        df["skilled_share"] = counts[:, ladder.SKILLED_MIN:].sum(axis=1) / total
+        df["high_skilled_share"] = counts[:, ladder.HIGH_SKILLED_MIN:].sum(axis=1) / total
+        for i, flow in enumerate(FLOWS):
+            df[flow] = self.flows[:, i]
+        for name, lengths in self.queues.items():
+            df[f"waiting:{name}"] = lengths
+        return df
+
+    def targets(self) -> pd.DataFrame:
+        from forecast.runs.targets import evaluate
+        return evaluate(self)
 
 
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain: bool = True,
@@ -32,9 +85,11 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     values = scenario.resolve(param_ss if uncertain else None)
     sim = Simulation(scenario, values, dynamics_ss, options)
     sim.run()
-    snapshot(sim, sim.T - 1)
     events = sim.log.frame(clear=True)
-    result = Result.from_simulation(sim, events, None, seed, replication)
+    entities = sim.steps["entities"].table() if "entities" in sim.steps else \
+        pd.DataFrame(columns=["kind", "id", "created", "initial"])
+    result = Result(scenario, values, seed, replication, uncertain, events, None, sim.stocks, sim.flows, sim.queues,
+                    entities, int(np.count_nonzero(sim.workers.active)), sim.workers.nbytes)
     sim.workers.release()  # the worker columns are not needed for the payouts: free them first
     result.ledger = compute_payouts(events, scenario.policy, explain=False).ledger
     return result

@@ -1,6 +1,6 @@
 """Scenario parameters: a fixed value or a distribution, each with where it comes from.
 
-A figure from a seed is a policy fact and needs only its rule id. Any other figure is an
+A figure from a seed is a policy fact and needs only its source. Any other figure is an
 *assumption*: the scenario must say so, give its source or reasoning and a plausible range
 (for a fixed value) or a bounded distribution. One run draws every distribution once.
 """
@@ -11,6 +11,8 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from forecast.policy import ladder
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ RATE = Domain(0.0, math.inf, False, "a rate ≥ 0")
 ELASTICITY = Domain(0.0, 5.0, False, "an elasticity in [0, 5]")
 MONTHS = Domain(0, 1200, True, "a whole number of months in [0, 1200]")
 GROWTH = Domain(-0.5, 0.5, False, "a yearly growth rate in [-0.5, 0.5]")
+RETURN = Domain(-0.5, 0.5, False, "a yearly rate in [-0.5, 0.5]")
 AGE = Domain(14, 80, False, "an age in years in [14, 80]")
 FACTOR = Domain(0.0, 100.0, False, "a factor in [0, 100]")
 POSITIVE_COUNT = Domain(1, math.inf, True, "a whole number ≥ 1")
@@ -72,14 +75,17 @@ class Param:
             x = rng.uniform(self.low, self.high)
         elif self.dist == "triangular":
             x = rng.triangular(self.low, self.value, self.high) if self.low < self.high else self.low
-        else:  # truncated normal by rejection; bounds are validated to hold real mass
-            for _ in range(1000):
-                x = rng.normal(self.value, self.sd)
-                if self.low <= x <= self.high:
-                    break
-            else:
-                x = min(max(self.value, self.low), self.high)
+        else:
+            x = self._truncated_normal(rng.random())
         return self._cast(x)
+
+    def _truncated_normal(self, u: float) -> float:
+        """The u-quantile of the normal(value, sd) truncated to [low, high] (exact, no rejection)."""
+        if self.sd == 0 or self.low == self.high:
+            return min(max(self.value, self.low), self.high)
+        from scipy.stats import truncnorm  # only scenarios with a normal parameter pay for the import
+        a, b = (self.low - self.value) / self.sd, (self.high - self.value) / self.sd
+        return float(truncnorm.ppf(u, a, b, loc=self.value, scale=self.sd))
 
     def _cast(self, x: float):
         return int(round(x)) if self.integer else float(x)
@@ -95,7 +101,7 @@ class Param:
         return f"normal({self.value:g}, sd {self.sd:g}) in [{self.low:g}, {self.high:g}]"
 
     def to_toml(self) -> dict:
-        """The parameter as the scenario file would write it (used for resolved scenarios)."""
+        """The parameter as the scenario file writes it (for the scenario a run writes)."""
         out: dict = {}
         if self.dist == "fixed":
             out["value"] = self.central
@@ -111,6 +117,28 @@ class Param:
         if self.source:
             out["assumption" if self.assumption else "source"] = self.source
         return out
+
+
+@dataclass(frozen=True)
+class LevelTable:
+    """Values by skill level (e.g. months in grade before the next exam) with their source."""
+
+    values: dict
+    source: str
+    assumption: bool
+
+    def array(self, fill: float = 0.0) -> np.ndarray:
+        out = np.full(ladder.TOP + 1, fill, dtype=float)
+        for k, v in self.values.items():
+            out[k] = v
+        return out
+
+    def describe(self) -> str:
+        return ", ".join(f"{ladder.name(k)} {v:g}" for k, v in self.values.items())
+
+    def to_toml(self) -> dict:
+        key = "assumption" if self.assumption else "source"
+        return {key: self.source, "values": {ladder.name(k): v for k, v in self.values.items()}}
 
 
 def param_rng(seed_sequence: np.random.SeedSequence, path: str) -> np.random.Generator:

@@ -1,22 +1,35 @@
-"""What a scenario may contain: every parameter section, its keys and their domains.
+"""What a scenario may contain, as typed sections: every key, its domain, and its value type.
 
-Sections hold mechanisms, not places: any city's policy is written with them. A key marked
-`P(domain)` is a parameter with its source or assumption; `L(domain)` a table by skill level;
-the other markers are plain settings.
+Each section is a frozen dataclass whose fields carry their marker: `param(domain)` is a
+parameter (fixed or drawn, with its source or labelled assumption), `level_table(domain)` a table
+by skill level, `setting(kind)` a plain setting (a rule id, levels, months, a flag). The loader
+reads the TOML by these markers; resolving a scenario fills the same classes with numbers, so
+each pathway receives a small typed object (`NightSchool`, `Apprenticeship`, …) instead of a
+dictionary. Sections hold mechanisms, not places: any city's policy is written with them.
+
+A pathway that pays a reward rule must say how uptake responds to it (`elasticity` and
+`deadweight`, see forecast.model.behaviour); without them the scenario is an error, never a
+silent "no response".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+
+import numpy as np
 
 from forecast.scenario.params import (AGE, AMOUNT, COUNT, ELASTICITY, FACTOR, GROWTH, MONTHS,
-                     POSITIVE_COUNT, PROBABILITY, RATE, SHARE, Domain)
+                                      POSITIVE_COUNT, PROBABILITY, RATE, RETURN, SHARE, Domain)
+
+#: months a course or a pairing lasts: at least one (it ends in a later month than it starts)
+DURATION = Domain(1, 1200, True, "a whole number of months in [1, 1200]")
 
 
 @dataclass(frozen=True)
 class P:
-    """A parameter (fixed or drawn) in `domain`."""
+    """A parameter (fixed or drawn) in `domain`; `default` = (value, why) when it may be left out."""
     domain: Domain
     optional: bool = False
+    default: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -28,104 +41,233 @@ class L:
 
 @dataclass(frozen=True)
 class S:
-    """A plain setting: 'rule', 'rules', 'level', 'levels', 'months', 'text' or 'flag'."""
+    """A plain setting: 'rule', 'rules', 'level', 'levels', 'month', 'months', 'text' or 'flag'."""
     kind: str
     optional: bool = False
+    default: object = None
 
 
-RESPONSE = {
-    "response_rules": S("rules", optional=True),
-    "elasticity": P(ELASTICITY, optional=True),
-    "deadweight": P(SHARE, optional=True),
-}
+def param(domain: Domain, optional: bool = False, default: tuple | None = None):
+    return field(default=None, metadata={"spec": P(domain, optional or default is not None, default)})
 
-POPULATION = {
-    "employed": P(POSITIVE_COUNT),
-    "skilled_share": P(SHARE),
-    "apprentice_share": P(SHARE),
-    "skilled_mix": L(SHARE),
-    "max_years_in_grade": P(RATE),
-    "age_mean": P(AGE), "age_sd": P(RATE), "age_min": P(AGE), "age_max": P(AGE),
-    "sector_share": P(SHARE),
-    "employers": P(POSITIVE_COUNT),
-    "employer_size_alpha": P(FACTOR),
-    "state_owned_share": P(SHARE),
-    "contributor_units": P(COUNT),
-}
 
-FLOWS = {
-    "turnover": P(PROBABILITY),
-    "retirement_age": P(AGE),
-    "growth": P(GROWTH),
-    "hire_age_min": P(AGE), "hire_age_mode": P(AGE), "hire_age_max": P(AGE),
-    "hire_skilled_share": P(SHARE),
-}
+def level_table(domain: Domain, optional: bool = False):
+    return field(default=None, metadata={"spec": L(domain, optional)})
 
-LADDER = {
-    "min_months": L(MONTHS),
-    "graduate_factor": P(FACTOR),
-}
 
-PATHWAYS = {
-    "self_evaluation": {
-        "yearly_rate": L(PROBABILITY),
-        "rate_scale": P(FACTOR),
-        "apprentice_entry": P(PROBABILITY),
-        "apprentice_max_age": P(AGE),
-    },
-    "night_school": {
-        "rule": S("rule"), "teaching_rule": S("rule", optional=True),
-        "term_months": S("months"), "levels": S("levels"),
-        "course_months": P(MONTHS), "seats_per_term": P(COUNT), "apply_rate": P(PROBABILITY),
-        "pass_rate": P(PROBABILITY), "providers": P(POSITIVE_COUNT), "provider_contributor_share": P(SHARE),
-        "class_size": P(POSITIVE_COUNT), "course_hours": L(COUNT), "craftsman_teaching_share": P(SHARE),
-        "hourly_rate": P(AMOUNT), **RESPONSE,
-    },
-    "apprenticeship": {
-        "rule": S("rule"), "milestone_rule": S("rule", optional=True),
-        "master_min_level": S("level"), "apprentice_levels": S("levels"),
-        "pairings_per_year": P(RATE), "master_capacity": P(POSITIVE_COUNT), "state_master_weight": P(FACTOR),
-        "private_apprentice_weight": P(FACTOR), "mentoring_factor": P(FACTOR), "time_in_grade_factor": P(FACTOR),
-        "duration_months": P(MONTHS), **RESPONSE,
-    },
-    "competition": {
-        "month": S("month"), "entrant_levels": S("levels"), "promote_max_level": S("level"),
-        "entrants": P(COUNT), "double_pass_share": P(PROBABILITY),
-    },
-    "craftsmen": {
-        "selection_rule": S("rule"), "annuity_rule": S("rule", optional=True), "in_kind_rule": S("rule", optional=True),
-        "selection_month": S("month"), "assessment_month": S("month"), "min_level": S("level"),
-        "per_year": P(COUNT), "initial": P(COUNT), "pass_rate": P(PROBABILITY),
-    },
-    "colleges": {
-        "count_rule": S("rule"), "counsellor_rules": S("rules", optional=True),
-        "graduation_month": S("month"), "counted_month": S("month"),
-        "colleges": P(POSITIVE_COUNT), "counsellors_per_college": P(POSITIVE_COUNT),
-        "staying_per_year": P(RATE), "concentration": P(FACTOR), "graduate_level_mix": L(SHARE),
-        "fits_sector_share": P(SHARE), "prize_share": P(PROBABILITY), "first_prize_share": P(SHARE),
-        "second_prize_share": P(SHARE), "contributor_share": P(SHARE), **RESPONSE,
-    },
-}
+def setting(kind: str, optional: bool = False, default=None):
+    return field(default=default, metadata={"spec": S(kind, optional or default is not None, default)})
 
-#: [activities.NAME]: events a year done by craftsmen or high-skilled workers (lectures, projects).
-ACTIVITY = {
-    "rule": S("rule"), "recipients": S("text"), "per_year": P(RATE), "units_per_event": P(RATE, optional=True),
-    "unit_amount_low": P(AMOUNT, optional=True), "unit_amount_high": P(AMOUNT, optional=True), **RESPONSE,
-}
 
-#: [entities.NAME]: counted bodies (studios, bases, stations, fairs, titles) with optional reward.
-ENTITY = {
-    "rule": S("rule", optional=True), "initial": P(COUNT), "initial_age_years": P(RATE, optional=True),
-    "new_per_year": P(RATE), "until_policy_end": S("flag", optional=True),
-    "lag_months": P(MONTHS, optional=True), "success_per_year": P(PROBABILITY, optional=True),
-    "amount_low": P(AMOUNT, optional=True), "amount_high": P(AMOUNT, optional=True),
-    "contributor_share": P(SHARE, optional=True), **RESPONSE,
-}
+@dataclass(frozen=True, eq=False)
+class Section:
+    """A section of a scenario; subclasses list their keys as fields."""
 
-FUND = {
-    "principal": P(AMOUNT), "return_rate": P(Domain(-0.5, 0.5, False, "a yearly rate in [-0.5, 0.5]")),
-    "top_up_per_year": P(AMOUNT), "draw_on_principal": S("flag"),
-}
+    #: the setting naming the rule whose amount drives the response (None: the section pays nothing)
+    PAYING_RULE = None
 
-METRICS = ("new_certified_persons", "new_high_certified_persons", "skilled_share_end",
-           "craftsmen_selected", "entities_created", "min_yearly_created")
+    @classmethod
+    def schema(cls) -> dict:
+        return {f.name: f.metadata["spec"] for f in fields(cls) if "spec" in f.metadata}
+
+
+@dataclass(frozen=True, eq=False)
+class Responsive(Section):
+    """A section whose volume responds to the rewards it pays (forecast.model.behaviour)."""
+
+    response_rules: list | None = setting("rules", optional=True)
+    elasticity: float | None = param(ELASTICITY, optional=True)
+    deadweight: float | None = param(SHARE, optional=True)
+
+    def rewarded(self) -> bool:
+        return self.PAYING_RULE is not None and getattr(self, self.PAYING_RULE) is not None
+
+    def response_rule_ids(self) -> list[str]:
+        """The rules whose amounts the volume responds to (default: the section's own rule)."""
+        return list(self.response_rules) if self.response_rules else [getattr(self, self.PAYING_RULE)]
+
+
+RESPONSE_KEYS = ("response_rules", "elasticity", "deadweight")
+
+
+@dataclass(frozen=True, eq=False)
+class Population(Section):
+    employed: int = param(POSITIVE_COUNT)
+    skilled_share: float = param(SHARE)
+    apprentice_share: float = param(SHARE)
+    skilled_mix: np.ndarray = level_table(SHARE)
+    max_years_in_grade: float = param(RATE)
+    age_mean: float = param(AGE)
+    age_sd: float = param(RATE)
+    age_min: float = param(AGE)
+    age_max: float = param(AGE)
+    sector_share: float = param(SHARE)
+    employers: int = param(POSITIVE_COUNT)
+    employer_size_alpha: float = param(FACTOR)
+    state_owned_share: float = param(SHARE)
+    contributor_units: int = param(COUNT)
+
+
+@dataclass(frozen=True, eq=False)
+class Flows(Section):
+    turnover: float = param(PROBABILITY)
+    retirement_age: float = param(AGE)
+    growth: float = param(GROWTH)
+    hire_age_min: float = param(AGE)
+    hire_age_mode: float = param(AGE)
+    hire_age_max: float = param(AGE)
+    hire_skilled_share: float = param(SHARE)
+
+
+@dataclass(frozen=True, eq=False)
+class Ladder(Section):
+    min_months: np.ndarray = level_table(MONTHS)
+    graduate_factor: float = param(FACTOR)
+
+
+@dataclass(frozen=True, eq=False)
+class SelfEvaluation(Section):
+    yearly_rate: np.ndarray = level_table(PROBABILITY)
+    rate_scale: float = param(FACTOR)
+    apprentice_entry: float = param(PROBABILITY)
+    apprentice_max_age: float = param(AGE)
+
+
+@dataclass(frozen=True, eq=False)
+class NightSchool(Responsive):
+    PAYING_RULE = "rule"
+    rule: str = setting("rule")
+    teaching_rule: str | None = setting("rule", optional=True)
+    term_months: list = setting("months")
+    levels: list = setting("levels")
+    course_months: int = param(DURATION)
+    seats_per_term: int = param(COUNT)
+    apply_rate: float = param(PROBABILITY)
+    pass_rate: float = param(PROBABILITY)
+    providers: int = param(POSITIVE_COUNT)
+    provider_contributor_share: float = param(SHARE)
+    class_size: int = param(POSITIVE_COUNT)
+    course_hours: np.ndarray = level_table(COUNT)
+    craftsman_teaching_share: float = param(SHARE)
+    hourly_rate: float = param(AMOUNT)
+
+
+@dataclass(frozen=True, eq=False)
+class Apprenticeship(Responsive):
+    PAYING_RULE = "rule"
+    rule: str = setting("rule")
+    milestone_rule: str | None = setting("rule", optional=True)
+    master_min_level: int = setting("level")
+    apprentice_levels: list = setting("levels")
+    pairings_per_year: float = param(RATE)
+    master_capacity: int = param(POSITIVE_COUNT)
+    state_master_weight: float = param(FACTOR)
+    private_apprentice_weight: float = param(FACTOR)
+    mentoring_factor: float = param(FACTOR)
+    time_in_grade_factor: float = param(FACTOR)
+    duration_months: int = param(DURATION)
+
+
+@dataclass(frozen=True, eq=False)
+class Competition(Section):
+    month: int = setting("month")
+    entrant_levels: list = setting("levels")
+    promote_max_level: int = setting("level")
+    entrants: int = param(COUNT)
+    double_pass_share: float = param(PROBABILITY)
+
+
+@dataclass(frozen=True, eq=False)
+class Craftsmen(Section):
+    selection_rule: str = setting("rule")
+    annuity_rule: str | None = setting("rule", optional=True)
+    in_kind_rule: str | None = setting("rule", optional=True)
+    selection_month: int = setting("month")
+    assessment_month: int = setting("month")
+    min_level: int = setting("level")
+    per_year: int = param(COUNT)
+    initial: int = param(COUNT)
+    pass_rate: float = param(PROBABILITY)
+
+
+@dataclass(frozen=True, eq=False)
+class Colleges(Responsive):
+    PAYING_RULE = "count_rule"
+    count_rule: str = setting("rule")
+    counsellor_rules: list | None = setting("rules", optional=True)
+    graduation_month: int = setting("month")
+    counted_month: int = setting("month")
+    colleges: int = param(POSITIVE_COUNT)
+    counsellors_per_college: int = param(POSITIVE_COUNT)
+    staying_per_year: float = param(RATE)
+    concentration: float = param(FACTOR)
+    graduate_level_mix: np.ndarray = level_table(SHARE)
+    fits_sector_share: float = param(SHARE)
+    prize_share: float = param(PROBABILITY)
+    first_prize_share: float = param(SHARE)
+    second_prize_share: float = param(SHARE)
+    contributor_share: float = param(SHARE)
+
+
+@dataclass(frozen=True, eq=False)
+class Activity(Responsive):
+    """[activities.NAME]: events a year done by craftsmen (lectures, projects), each paid by `rule`.
+    A range rule's amount is drawn between `unit_amount_low` and `unit_amount_high`."""
+    PAYING_RULE = "rule"
+    rule: str = setting("rule")
+    recipients: str = setting("text")
+    per_year: float = param(RATE)
+    units_per_event: float = param(RATE, default=(1.0, "one unit (session, lecture, project) per event"))
+    unit_amount_low: float | None = param(AMOUNT, optional=True)
+    unit_amount_high: float | None = param(AMOUNT, optional=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Entity(Responsive):
+    """[entities.NAME]: counted bodies (studios, bases, stations, fairs, titles). With a `rule`
+    a body earns it once, `lag_months` after it is created, with chance `success_per_year`."""
+    PAYING_RULE = "rule"
+    rule: str | None = setting("rule", optional=True)
+    initial: int = param(COUNT)
+    initial_age_years: float | None = param(RATE, optional=True)
+    new_per_year: float = param(RATE)
+    until_policy_end: bool = setting("flag", default=False)
+    lag_months: int | None = param(MONTHS, optional=True)
+    success_per_year: float | None = param(PROBABILITY, optional=True)
+    amount_low: float | None = param(AMOUNT, optional=True)
+    amount_high: float | None = param(AMOUNT, optional=True)
+    contributor_share: float | None = param(SHARE, optional=True)
+
+    #: keys that only mean something for a body with a reward rule
+    REWARD_KEYS = ("initial_age_years", "lag_months", "success_per_year", "amount_low", "amount_high",
+                   "contributor_share") + RESPONSE_KEYS
+
+
+@dataclass(frozen=True, eq=False)
+class Fund(Section):
+    """The fund whose returns pay the rewards (Huishan: 惠山工匠基金, seed 000 三、配套保障)."""
+    principal: float = param(AMOUNT)
+    return_rate: float = param(RETURN)
+    top_up_per_year: float = param(AMOUNT)
+    draw_on_principal: bool = setting("flag")
+
+
+#: [pathways.NAME] sections the engine knows
+PATHWAYS = {"self_evaluation": SelfEvaluation, "night_school": NightSchool, "apprenticeship": Apprenticeship,
+            "competition": Competition, "craftsmen": Craftsmen, "colleges": Colleges}
+#: fixed sections, in the order a scenario lists them
+FIXED = {"population": Population, "flows": Flows, "ladder": Ladder}
+
+
+@dataclass(frozen=True, eq=False)
+class Values:
+    """A scenario with every parameter a number: what one simulated future runs on."""
+
+    population: Population
+    flows: Flows
+    ladder: Ladder
+    pathways: dict          # name → SelfEvaluation, NightSchool, …
+    activities: dict        # name → Activity
+    entities: dict          # name → Entity
+    fund: Fund
+    drawn: dict             # "section.key" → value of every scalar parameter (parameters.csv)

@@ -1,25 +1,17 @@
-"""The SimPy processes that move workers and entities, one module per pathway.
+"""The pathways that move workers and entities, one module per pathway, each a class that
+owns its state and acts at its step of the month (`forecast.model.engine.STEPS`)."""
+from forecast.model.pathways.activities import Activities
+from forecast.model.pathways.apprenticeship import Apprenticeship
+from forecast.model.pathways.colleges import Colleges
+from forecast.model.pathways.competition import Competition
+from forecast.model.pathways.craftsmen import Craftsmen
+from forecast.model.pathways.demography import Demography
+from forecast.model.pathways.entities import Entities
+from forecast.model.pathways.night_school import NightSchool
+from forecast.model.pathways.self_evaluation import SelfEvaluation
 
-Order matters only within a month: demography first (exits, hires), then the pathways.
-"""
-from forecast.model.pathways.activities import activities
-from forecast.model.pathways.apprenticeship import apprenticeship
-from forecast.model.pathways.colleges import colleges
-from forecast.model.pathways.competition import competition
-from forecast.model.pathways.craftsmen import craftsmen
-from forecast.model.pathways.demography import demography
-from forecast.model.pathways.entities import entities
-from forecast.model.pathways.night_school import night_school
-from forecast.model.pathways.self_evaluation import self_evaluation
+#: step name → pathway class (demography is every scenario's, built by the engine itself)
+PATHWAYS = {cls.NAME: cls for cls in (Craftsmen, Colleges, SelfEvaluation, NightSchool, Apprenticeship,
+                                      Competition, Activities, Entities)}
 
-PROCESSES = (
-    ("demography", demography),
-    ("craftsmen", craftsmen),
-    ("colleges", colleges),
-    ("self_evaluation", self_evaluation),
-    ("night_school", night_school),
-    ("apprenticeship", apprenticeship),
-    ("competition", competition),
-    ("activities", activities),
-    ("entities", entities),
-)
+__all__ = ["PATHWAYS", "Demography"]

@@ -1,51 +1,145 @@
 """青蓝工程 master–apprentice pairing (HS-A8a at pairing, HS-A8b milestones).
 
-Pairing requests arrive each month (their number responds to the masters' rewards) and queue
-for masters' slots: a master at or above `master_min_level` takes up to `master_capacity`
-apprentices, each for `duration_months`. Masters in state-owned employers and apprentices
-in private ones are preferred, as the policy encourages. A paired apprentice certifies
-faster and with a shorter time in grade; any certificate within five years of pairing is
-reported to the rule that pays the milestones.
+Pairing requests arrive each month (their number responds to the masters' rewards). Each is
+a SimPy process that waits in the queue of `slots` — a master's free slot, offered by the
+pairing step — for as long as it takes; the step offers one slot per master at or above
+`master_min_level` with fewer than `master_capacity` open pairings, while apprentices are
+available, to the requests in order of arrival. Masters in state-owned employers and
+apprentices in private ones are preferred, as the policy encourages. A pairing then lasts
+`duration_months`, after which the master's slot is free again.
+
+An apprentice in an open pairing certifies faster and with a shorter time in grade
+(`engine.Mentoring`). Any certificate within the milestone rule's longest window from the
+pairing (HS-A8b: 60 months) is reported to that rule, which pays the milestones it knows.
 """
 from __future__ import annotations
 
 import numpy as np
+import simpy
 
-from forecast.model.engine import response
+from forecast.model.behaviour import volume
 from forecast.model.eventlog import ids
+from forecast.model.pathways.base import Pathway
+from forecast.policy import ladder
 
 
-def apprenticeship(env, sim):
-    p = sim.values["pathways"]["apprenticeship"]
-    ratio = sim.scenario.response_ratio(p.get("response_rules", [p["rule"]]))
-    per_month = p["pairings_per_year"] * response(ratio, p.get("elasticity", 0.0), p.get("deadweight", 1.0)) / 12
-    capacity = int(p["master_capacity"]) if sim.options.capacities else 10 ** 6
-    rng = sim.rng("apprenticeship")
-    w, state = sim.workers, sim.employers["state"]
-    taught = np.zeros(9, bool)
-    taught[p["apprentice_levels"]] = True
-    waiting = 0
-    sim.pairing_queue = []
-    for t in range(sim.T):
+class Pairs:
+    """Pairings as growable numpy columns: master, apprentice, month started, still open."""
+
+    def __init__(self, capacity: int = 256):
+        self.n = 0
+        self.master = np.zeros(capacity, np.int64)
+        self.apprentice = np.zeros(capacity, np.int64)
+        self.start = np.zeros(capacity, np.int64)
+        self.open = np.zeros(capacity, bool)
+
+    def add(self, masters: np.ndarray, apprentices: np.ndarray, t: int) -> np.ndarray:
+        k = len(masters)
+        if self.n + k > len(self.master):
+            size = max(self.n + k, 2 * len(self.master))
+            for name in ("master", "apprentice", "start", "open"):
+                col = getattr(self, name)
+                grown = np.zeros(size, col.dtype)
+                grown[: self.n] = col[: self.n]
+                setattr(self, name, grown)
+        ids_ = np.arange(self.n, self.n + k)
+        self.master[ids_], self.apprentice[ids_], self.start[ids_], self.open[ids_] = masters, apprentices, t, True
+        self.n += k
+        return ids_
+
+    def open_ids(self) -> np.ndarray:
+        return np.flatnonzero(self.open[: self.n])
+
+
+class Apprenticeship(Pathway):
+    NAME = "apprenticeship"
+
+    def __init__(self, sim, p):
+        self.sim, self.p = sim, p
+        self.rng = sim.rng("apprenticeship")
+        self.per_month = volume(p.pairings_per_year, p, sim.scenario) / 12
+        self.capacity = int(p.master_capacity) if sim.options.capacities else 10 ** 6
+        self.taught = np.zeros(ladder.TOP + 1, bool)
+        self.taught[p.apprentice_levels] = True
+        self.pairs = Pairs()
+        self.slots = simpy.Store(sim.env)   # a master's free slot; requests wait in its get queue
+        milestone = sim.scenario.policy.rule(p.milestone_rule) if p.milestone_rule else None
+        self.window = milestone.longest_window() if milestone else None
+        sim.mentoring.rate_factor = p.mentoring_factor
+        sim.mentoring.time_in_grade_factor = p.time_in_grade_factor
+        if self.window is not None:
+            sim.on_promote.append(self._certified)
+        sim.on_exit.append(self._left)
+
+    def step(self, t: int) -> None:
+        sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
         if sim.in_policy(t):
-            waiting += rng.poisson(per_month)
-        if waiting:
-            free = w.active & (w.level >= p["master_min_level"])
-            full = [m for m, load in sim.master_load.items() if load >= capacity]
-            if full:
-                free[np.array(full, dtype=np.int64)] = False
-            masters = np.flatnonzero(free)  # sorted, as np.setdiff1d(all masters, full) was
-            pupils = np.flatnonzero(w.active & (w.pair < 0) & _at_levels(w.level, taught))
-            k = min(waiting, len(masters), len(pupils))
-            if k:
-                mw = np.where(state[w.employer[masters]], p["state_master_weight"], 1.0)
-                aw = np.where(state[w.employer[pupils]], 1.0, p["private_apprentice_weight"])
-                m = rng.choice(masters, k, replace=False, p=mw / mw.sum())
-                a = rng.choice(pupils, k, replace=False, p=aw / aw.sum())
-                _pair(env, sim, m, a, t, int(p["duration_months"]))
-                waiting -= k
-        sim.pairing_queue.append(waiting)
-        yield env.timeout(1)
+            for _ in range(rng.poisson(self.per_month)):
+                sim.env.process(self._pairing(self.slots.get()))
+        waiting = len(self.slots.get_queue)
+        if not waiting:
+            return
+        load = np.bincount(self.pairs.master[self.pairs.open_ids()], minlength=w.n)
+        masters = np.flatnonzero(w.active & (w.level >= p.master_min_level) & (load < self.capacity))
+        pupils = np.flatnonzero(w.active & (w.pair < 0) & _at_levels(w.level, self.taught))
+        k = min(waiting, len(masters), len(pupils))
+        if not k:
+            return
+        state = sim.employers["state"]
+        mw = np.where(state[w.employer[masters]], p.state_master_weight, 1.0)
+        aw = np.where(state[w.employer[pupils]], 1.0, p.private_apprentice_weight)
+        m = rng.choice(masters, k, replace=False, p=mw / mw.sum())
+        a = rng.choice(pupils, k, replace=False, p=aw / aw.sum())
+        pair_ids = self.pairs.add(m, a, t)
+        w.pair[a] = pair_ids
+        w.mentored[a] = True
+        w.eligible_from[a] = sim.eligible_from(a)
+        sim.log.emit("pairing", sim.date(t), recipient_kind="master", recipient=ids("W", m), person=ids("W", a),
+                     level=w.level[a], contributor=sim.contributor(m))
+        for q in pair_ids:   # the first k requests in the queue get these slots, in order
+            self.slots.put(int(q))
+
+    def waiting(self) -> int:
+        """Pairing requests still waiting for a master's slot."""
+        return len(self.slots.get_queue)
+
+    def _pairing(self, request):
+        """One pairing: wait for a master's slot, hold it for the pairing's months, free it."""
+        q = yield request
+        yield self.sim.until(int(self.pairs.start[q]) + int(self.p.duration_months), "durations end")
+        self._close(np.array([q]))
+
+    def _close(self, pair_ids: np.ndarray) -> None:
+        """End these pairings (if still open): the apprentice's ladder returns to the usual pace."""
+        pair_ids = pair_ids[self.pairs.open[pair_ids]]
+        if not len(pair_ids):
+            return
+        self.pairs.open[pair_ids] = False
+        a = self.pairs.apprentice[pair_ids]
+        self.sim.workers.mentored[a] = False
+        self.sim.workers.eligible_from[a] = self.sim.eligible_from(a)
+
+    def _left(self, idx: np.ndarray) -> None:
+        """Pairings whose apprentice or master leaves the district end."""
+        q = self.pairs.open_ids()
+        if len(q):
+            gone = np.isin(self.pairs.apprentice[q], idx) | np.isin(self.pairs.master[q], idx)
+            self._close(q[gone])
+
+    def _certified(self, idx: np.ndarray, new_levels: np.ndarray, t: int) -> None:
+        """Certificates of apprentices within the milestone window go to their masters' rule."""
+        sim, w = self.sim, self.sim.workers
+        paired = w.pair[idx] >= 0
+        if not paired.any():
+            return
+        q = w.pair[idx][paired]
+        start = self.pairs.start[q]
+        within = t - start <= self.window
+        if within.any():
+            masters = self.pairs.master[q][within]
+            sim.log.emit("apprentice_certified", sim.date(t), recipient_kind="master", recipient=ids("W", masters),
+                         person=ids("W", idx[paired][within]), level=new_levels[paired][within],
+                         paired_on=sim.date(start[within]), contributor=sim.contributor(masters))
 
 
 def _at_levels(level: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -54,28 +148,3 @@ def _at_levels(level: np.ndarray, levels: np.ndarray) -> np.ndarray:
     for lv in np.flatnonzero(levels):
         out |= level == lv
     return out
-
-
-def _pair(env, sim, masters, apprentices, t, duration):
-    first = len(sim.pairs["master"])
-    for m, a in zip(masters.tolist(), apprentices.tolist()):
-        sim.pairs["master"].append(m)
-        sim.pairs["apprentice"].append(a)
-        sim.pairs["start"].append(t)
-        sim.pairs["open"].append(True)
-        sim.master_load[m] = sim.master_load.get(m, 0) + 1
-    pair_ids = np.arange(first, first + len(masters))
-    sim.workers.pair[apprentices] = pair_ids
-    sim.workers.eligible_from[apprentices] = sim.eligible_from(apprentices)
-    sim.log.emit("pairing", sim.date(t), recipient_kind="master", recipient=ids("W", masters),
-                 person=ids("W", apprentices), level=sim.workers.level[apprentices],
-                 contributor=sim.contributor(masters))
-    env.process(_release(env, sim, pair_ids, duration))
-
-
-def _release(env, sim, pair_ids, duration):
-    """Masters' slots are held for the pairing's duration, then freed."""
-    yield env.timeout(duration)
-    for q in pair_ids:
-        sim.close_pair(int(q))
-

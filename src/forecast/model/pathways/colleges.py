@@ -1,4 +1,5 @@
-"""Wuxi vocational colleges' graduates who stay in Huishan (HS-A1b, HS-A1c, HS-A1d).
+"""Graduates of the region's vocational colleges who stay in the district (HS-A1b, HS-A1c,
+HS-A1d).
 
 Each year's staying graduates (their number responds to the college and counsellor rewards)
 are spread over colleges and their year counsellors, join the district's employment with
@@ -8,57 +9,60 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecast.policy import ladder
-from forecast.model.engine import response
+from forecast.model.behaviour import volume
 from forecast.model.eventlog import ids
+from forecast.model.pathways.base import Pathway
+from forecast.policy import ladder
 
 
-def colleges(env, sim):
-    p = sim.values["pathways"]["colleges"]
-    rng = sim.rng("colleges")
-    n = int(p["colleges"])
-    share = rng.dirichlet(np.full(n, p["concentration"]))
-    contrib = rng.random(n) < p["contributor_share"]
-    rules = p.get("response_rules", [p["count_rule"]])
-    per_year = p["staying_per_year"] * response(sim.scenario.response_ratio(rules), p.get("elasticity", 0.0),
-                                                p.get("deadweight", 1.0))
-    mix = p["graduate_level_mix"] / p["graduate_level_mix"].sum()
-    prize_p = np.array([p["first_prize_share"], p["second_prize_share"],
-                        max(0.0, 1 - p["first_prize_share"] - p["second_prize_share"])])
-    w = sim.workers
-    cohort = None
-    for t in range(sim.T):
+class Colleges(Pathway):
+    NAME = "colleges"
+
+    def __init__(self, sim, p):
+        self.sim, self.p = sim, p
+        rng = self.rng = sim.rng("colleges")
+        self.n = int(p.colleges)
+        self.share = rng.dirichlet(np.full(self.n, p.concentration))
+        self.contrib = rng.random(self.n) < p.contributor_share
+        self.per_year = volume(p.staying_per_year, p, sim.scenario)
+        self.mix = p.graduate_level_mix / p.graduate_level_mix.sum()
+        prize_p = np.array([p.first_prize_share, p.second_prize_share,
+                            max(0.0, 1 - p.first_prize_share - p.second_prize_share)])
+        self.prize_p = prize_p / prize_p.sum()
+        self.cohort = None
+
+    def step(self, t: int) -> None:
+        sim, p, rng, w = self.sim, self.p, self.rng, self.sim.workers
         month = sim.month_of_year(t)
-        if month == p["graduation_month"]:
-            k = rng.poisson(per_year)
-            college = rng.choice(n, k, p=share)
-            levels = rng.choice(ladder.TOP + 1, k, p=mix).astype(np.int8)
+        if month == p.graduation_month:
+            k = rng.poisson(self.per_year)
+            college = rng.choice(self.n, k, p=self.share)
+            levels = rng.choice(ladder.TOP + 1, k, p=self.mix).astype(np.int8)
             ages = rng.uniform(19, 23, k)
             new = sim.add_workers(k, t, rng, levels=levels, ages=ages, graduate=True)
             w.since[new] = t
             w.eligible_from[new] = sim.eligible_from(new)
-            prize = np.where(rng.random(k) < p["prize_share"], rng.choice([1, 2, 3], k, p=prize_p / prize_p.sum()), 0)
-            cohort = dict(ids=new, college=college, counsellor=rng.integers(0, int(p["counsellors_per_college"]), k),
-                          prize=prize.astype(np.int8), fits=rng.random(k) < p["fits_sector_share"])
-            sim.flows[t, 1] += k
-        if month == p["counted_month"] and cohort is not None:
-            _count(sim, t, cohort, n, contrib, p)
-            cohort = None
-        yield env.timeout(1)
+            prize = np.where(rng.random(k) < p.prize_share, rng.choice([1, 2, 3], k, p=self.prize_p), 0)
+            counsellor = rng.integers(0, int(p.counsellors_per_college), k)
+            self.cohort = dict(ids=new, college=college, counsellor=counsellor, prize=prize.astype(np.int8),
+                               fits=rng.random(k) < p.fits_sector_share)
+            sim.record_flow(t, "graduates", k)
+        if month == p.counted_month and self.cohort is not None:
+            self._count(t, self.cohort)
+            self.cohort = None
 
-
-def _count(sim, t, c, n, contrib, p):
-    """Staying graduates are counted for the colleges and their counsellors."""
-    w = sim.workers
-    stay = w.active[c["ids"]]
-    date = sim.date(t, last_day=True)
-    counts = np.bincount(c["college"][stay], minlength=n)
-    sim.log.emit("graduates_stayed", date, recipient_kind="college", recipient=ids("C", np.arange(n)),
-                 count=counts, contributor=contrib)
-    if "counsellor_rules" in p:
-        g = np.flatnonzero(stay)
-        counsellor = np.char.add(ids("C", c["college"][g]).astype(str),
-                                 np.char.add("-K", c["counsellor"][g].astype(str))).astype(object)
-        sim.log.emit("graduate_stayed", date, recipient_kind="counsellor", recipient=counsellor,
-                     person=ids("W", c["ids"][g]), level=w.level[c["ids"][g]], prize=c["prize"][g],
-                     fits_sector=c["fits"][g], contributor=contrib[c["college"][g]])
+    def _count(self, t: int, c: dict) -> None:
+        """Staying graduates are counted for the colleges and their counsellors."""
+        sim, w = self.sim, self.sim.workers
+        stay = w.active[c["ids"]]
+        date = sim.date(t, last_day=True)
+        counts = np.bincount(c["college"][stay], minlength=self.n)
+        sim.log.emit("graduates_stayed", date, recipient_kind="college", recipient=ids("C", np.arange(self.n)),
+                     count=counts, contributor=self.contrib)
+        if self.p.counsellor_rules is not None:
+            g = np.flatnonzero(stay)
+            counsellor = np.char.add(ids("C", c["college"][g]).astype(str),
+                                     np.char.add("-K", c["counsellor"][g].astype(str))).astype(object)
+            sim.log.emit("graduate_stayed", date, recipient_kind="counsellor", recipient=counsellor,
+                         person=ids("W", c["ids"][g]), level=w.level[c["ids"][g]], prize=c["prize"][g],
+                         fits_sector=c["fits"][g], contributor=self.contrib[c["college"][g]])

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from forecast.model.pathways.base import Pathway
 
-def competition(env, sim):
-    p = sim.values["pathways"]["competition"]
-    rng = sim.rng("competition")
-    w = sim.workers
-    levels = np.array(p["entrant_levels"])
-    for t in range(sim.T):
-        if sim.in_policy(t) and sim.month_of_year(t) == p["month"]:
-            pool = np.flatnonzero(w.active & np.isin(w.level, levels))
-            entrants = rng.choice(pool, min(int(p["entrants"]), len(pool)), replace=False)
-            promoted = entrants[rng.random(len(entrants)) < p["double_pass_share"]]
-            promoted = promoted[w.level[promoted] < p["promote_max_level"]]
-            sim.promote(promoted, (w.level[promoted] + 1).astype(np.int8), t, "competition")
-        yield env.timeout(1)
+
+class Competition(Pathway):
+    NAME = "competition"
+
+    def __init__(self, sim, p):
+        self.sim, self.p = sim, p
+        self.rng = sim.rng("competition")
+        self.levels = np.array(p.entrant_levels)
+
+    def step(self, t: int) -> None:
+        sim, p, w = self.sim, self.p, self.sim.workers
+        if not (sim.in_policy(t) and sim.month_of_year(t) == p.month):
+            return
+        pool = np.flatnonzero(w.active & np.isin(w.level, self.levels))
+        entrants = self.rng.choice(pool, min(int(p.entrants), len(pool)), replace=False)
+        promoted = entrants[self.rng.random(len(entrants)) < p.double_pass_share]
+        promoted = promoted[w.level[promoted] < p.promote_max_level]
+        sim.promote(promoted, (w.level[promoted] + 1).astype(np.int8), t, "competition")

@@ -1,82 +1,93 @@
-"""鳗鹏夜校惠技课堂 (HS-A3a, HS-A3b): terms with limited seats, a waiting list and an exam.
+"""The night school (Huishan: 鳗鹏夜校惠技课堂; HS-A3a, HS-A3b): terms with limited seats, a
+waiting list and an exam.
 
-Each term, eligible workers at the levels taught apply; seats (a SimPy container, refilled
-when a course ends) go to the waiting list first. Seats respond to the provider's reward.
-Passing the exam earns the provider HS-A3a; craftsmen's class hours earn HS-A3b.
+Each term, eligible workers at the levels taught apply and join the waiting list behind those
+still waiting from earlier terms. The term's intake — the head of the list, up to the seats
+offered — is a course: a SimPy process that takes its seats from the `seats` container,
+waiting while courses still running hold them, lasts `course_months`, and gives the seats
+back after its exam. Seats respond to the provider's reward. Passing the exam earns the
+provider HS-A3a; craftsmen's class hours earn HS-A3b.
 """
 from __future__ import annotations
 
 import numpy as np
 import simpy
 
-from forecast.policy import ladder
-from forecast.model.engine import response
+from forecast.model.behaviour import volume
 from forecast.model.eventlog import ids
+from forecast.model.pathways.base import Pathway
 from forecast.model.pathways.self_evaluation import next_level
+from forecast.policy import ladder
 
 
-def night_school(env, sim):
-    p = sim.values["pathways"]["night_school"]
-    ratio = sim.scenario.response_ratio(p.get("response_rules", [p["rule"]]))
-    seats_n = int(round(p["seats_per_term"] * response(ratio, p.get("elasticity", 0.0), p.get("deadweight", 1.0))))
-    if not sim.options.capacities:
-        seats_n = 10 ** 9
-    seats = simpy.Container(env, capacity=max(seats_n, 1), init=seats_n)
-    rng = sim.rng("night_school")
-    providers = int(p["providers"])
-    provider_contrib = rng.random(providers) < p["provider_contributor_share"]
-    taught = np.array(sorted({lv for lv in p["levels"]}))
-    starts = np.zeros(ladder.TOP + 1, bool)  # levels from which a taught certificate is the next step
-    starts[[lv for lv in range(ladder.TOP) if next_level(np.array([lv]))[0] in taught]] = True
-    w = sim.workers
-    waitlist = np.empty(0, np.int64)
-    sim.night_school_queue = []
-    for t in range(sim.T):
-        if sim.month_of_year(t) in p["term_months"]:
-            still = waitlist[w.active[waitlist] & starts[w.level[waitlist]]]
-            waiting = np.zeros(w.n, bool)
-            waiting[still] = True
-            pool = np.flatnonzero(w.active & (w.eligible_from <= t) & starts[w.level] & ~waiting)
-            applicants = pool[rng.random(len(pool)) < p["apply_rate"]]
-            queue = np.concatenate([still, rng.permutation(applicants)])
-            k = min(len(queue), int(seats.level))
-            if k:
-                yield seats.get(k)
-            env.process(_course(env, sim, queue[:k], seats, p, rng, provider_contrib))
-            waitlist = queue[k:]
-            sim.night_school_queue.append((t, len(waitlist)))
-        yield env.timeout(1)
+class NightSchool(Pathway):
+    NAME = "night_school"
 
+    def __init__(self, sim, p):
+        self.sim, self.p = sim, p
+        self.seats_n = int(round(volume(p.seats_per_term, p, sim.scenario))) if sim.options.capacities else 10 ** 9
+        self.seats = simpy.Container(sim.env, capacity=max(self.seats_n, 1), init=self.seats_n)
+        self.rng = sim.rng("night_school")
+        self.provider_contrib = self.rng.random(int(p.providers)) < p.provider_contributor_share
+        taught = np.array(sorted(set(p.levels)))
+        self.starts = np.zeros(ladder.TOP + 1, bool)  # levels from which a taught certificate is the next step
+        self.starts[[lv for lv in range(ladder.TOP) if next_level(np.array([lv]))[0] in taught]] = True
+        self.waitlist = np.empty(0, np.int64)
+        self.admitted = 0   # learners of intakes still waiting for their seats
 
-def _course(env, sim, enrolled, seats, p, rng, provider_contrib):
-    w = sim.workers
-    start_level = w.level[enrolled].copy()
-    provider = rng.integers(0, len(provider_contrib), len(enrolled))
-    yield env.timeout(int(p["course_months"]))
-    t = int(env.now)
-    if t < sim.T:
-        _teaching(sim, t, start_level, p, rng)
-        ok = w.active[enrolled] & (w.level[enrolled] == start_level) & (rng.random(len(enrolled)) < p["pass_rate"])
-        sim.promote(enrolled[ok], next_level(start_level[ok]), t, "night_school",
+    def step(self, t: int) -> None:
+        sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
+        if sim.month_of_year(t) not in p.term_months:
+            return
+        still = self.waitlist[w.active[self.waitlist] & self.starts[w.level[self.waitlist]]]
+        waiting = np.zeros(w.n, bool)
+        waiting[still] = True
+        pool = np.flatnonzero(w.active & (w.eligible_from <= t) & self.starts[w.level] & ~waiting)
+        applicants = pool[rng.random(len(pool)) < p.apply_rate]
+        queue = np.concatenate([still, rng.permutation(applicants)])
+        k = min(len(queue), self.seats_n)
+        self.waitlist = queue[k:]
+        if k:
+            self.admitted += k
+            sim.env.process(self._course(queue[:k]))
+
+    def waiting(self) -> int:
+        """Learners waiting for a seat: on the list (still eligible) or admitted to an intake
+        whose seats are still held by a running course."""
+        w = self.sim.workers
+        on_list = np.count_nonzero(w.active[self.waitlist] & self.starts[w.level[self.waitlist]])
+        return int(on_list + self.admitted)
+
+    def _course(self, enrolled: np.ndarray):
+        """One term's course: take the seats (waiting if need be), teach, examine, free the seats."""
+        sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
+        yield self.seats.get(len(enrolled))
+        self.admitted -= len(enrolled)
+        start = sim.month()
+        start_level = w.level[enrolled].copy()
+        provider = rng.integers(0, len(self.provider_contrib), len(enrolled))
+        end = start + int(p.course_months)
+        yield sim.until(end, "durations end")
+        self._teaching(end, start_level)
+        ok = w.active[enrolled] & (w.level[enrolled] == start_level) & (rng.random(len(enrolled)) < p.pass_rate)
+        sim.promote(enrolled[ok], next_level(start_level[ok]), end, "night_school",
                     recipient=ids("P", provider[ok]), recipient_kind="provider",
-                    contributor=provider_contrib[provider[ok]])
-    if len(enrolled):
-        yield seats.put(len(enrolled))
+                    contributor=self.provider_contrib[provider[ok]])
+        yield self.seats.put(len(enrolled))
 
-
-def _teaching(sim, t, start_level, p, rng):
-    """Class hours taught by 惠山工匠 (HS-A3b): one event per class, a craftsman per class."""
-    if "teaching_rule" not in p:
-        return
-    crafts = np.flatnonzero(sim.workers.craftsman)
-    if not len(crafts):
-        return
-    hours = p["course_hours"]
-    counts = np.bincount(next_level(start_level), minlength=ladder.TOP + 1)
-    classes = np.ceil(counts / p["class_size"]).astype(int)
-    class_hours = np.repeat(np.round(hours * p["craftsman_teaching_share"]).astype(int), classes)
-    class_hours = class_hours[class_hours > 0]
-    if len(class_hours):
-        teacher = rng.choice(crafts, len(class_hours))
-        sim.log.emit("class_hours", sim.date(t), recipient_kind="craftsman", recipient=ids("W", teacher),
-                     count=class_hours, amount=float(p["hourly_rate"]), contributor=sim.contributor(teacher))
+    def _teaching(self, t: int, start_level: np.ndarray) -> None:
+        """Class hours taught by craftsmen (HS-A3b): one event per class, a craftsman per class."""
+        sim, p = self.sim, self.p
+        if p.teaching_rule is None:
+            return
+        crafts = np.flatnonzero(sim.workers.craftsman)
+        if not len(crafts):
+            return
+        counts = np.bincount(next_level(start_level), minlength=ladder.TOP + 1)
+        classes = np.ceil(counts / p.class_size).astype(int)
+        class_hours = np.repeat(np.round(p.course_hours * p.craftsman_teaching_share).astype(int), classes)
+        class_hours = class_hours[class_hours > 0]
+        if len(class_hours):
+            teacher = self.rng.choice(crafts, len(class_hours))
+            sim.log.emit("class_hours", sim.date(t), recipient_kind="craftsman", recipient=ids("W", teacher),
+                         count=class_hours, amount=float(p.hourly_rate), contributor=sim.contributor(teacher))

@@ -1,0 +1,78 @@
+"""Runs that write a results folder: the facade over `runs` (computing) and `outputs` (files),
+used by the command line and by researchers in Python.
+
+    import forecast
+    scenario = forecast.load_scenario("scenarios/huishan.toml")
+    result = forecast.simulate(scenario, seed=1)               # one future, in memory
+    forecast.write_results(result, "results/mine")            # … as a results folder
+    agg, info = forecast.run_monte_carlo(scenario, seed=0, reps=100, out="results/x")
+    agg = forecast.read_results("results/x")                  # the same tables, from the files
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from forecast.core.serialise import plain
+from forecast.outputs.results import read_results
+from forecast.outputs.results import write_results as _write
+from forecast.runs.aggregate import Aggregate, aggregate
+from forecast.runs.checkpoint import checkpoint_dir
+from forecast.runs.montecarlo import RunInfo, run_replications
+from forecast.runs.provenance import now, provenance, scenario_spec
+from forecast.runs.record import reduce_result
+from forecast.runs.simulate import Result, simulate
+from forecast.scenario.scenario import Scenario
+
+
+def _provenance(scenario, *, seed, reps, uncertain, backend, started, argv, workers=None, scheduler=None,
+                resumed=0, keep_ledgers=False) -> Callable[[], dict]:
+    def record() -> dict:
+        return provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, backend=backend, started=started,
+                          ended=now(), argv=argv, scenario_file="scenario.resolved.toml (the specification; "
+                          "drawn values per replication in parameters.csv)",
+                          extra={"workers": workers, "scheduler": scheduler, "resumed_replications": resumed,
+                                 "keep_ledgers": keep_ledgers,
+                                 "scenario_spec": plain(scenario_spec(scenario), dates_as_text=True)})
+    return record
+
+
+def run_single(scenario: Scenario, *, seed: int = 0, out: str | Path, uncertain: bool = True,
+               argv: list[str] | None = None) -> tuple[Result, Aggregate]:
+    """One future (replication 0 of `seed`), written as a results folder of one replication
+    with its ledger and events."""
+    started = now()
+    result = simulate(scenario, seed=seed, uncertain=uncertain)
+    agg = aggregate(scenario, [reduce_result(result)], seed, uncertain)
+    _write(agg, out, _provenance(scenario, seed=seed, reps=1, uncertain=uncertain, backend="serial",
+                                 started=started, argv=argv, workers=1), result=result)
+    return result, agg
+
+
+def run_monte_carlo(scenario: Scenario, *, seed: int = 0, reps: int, out: str | Path, uncertain: bool = True,
+                    backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
+                    resume: bool = False, keep_ledgers: bool = False, argv: list[str] | None = None,
+                    progress: Callable[[int, int], None] | None = None,
+                    on_start: Callable[[int, int], None] | None = None) -> tuple[Aggregate, RunInfo]:
+    """Run (or resume) `reps` replications with a checkpoint beside `out`, write the results
+    folder, then drop the checkpoint. KeyboardInterrupt leaves the checkpoint and no folder."""
+    started = now()
+    run = run_replications(scenario, seed=seed, reps=reps, checkpoint=checkpoint_dir(out), uncertain=uncertain,
+                           backend=backend, workers=workers, scheduler=scheduler, resume=resume,
+                           keep_ledgers=keep_ledgers, progress=progress, on_start=on_start)
+    _write(run.aggregate, out, _provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, backend=backend,
+                                           started=started, argv=argv, workers=run.info.workers,
+                                           scheduler=scheduler, resumed=run.info.resumed,
+                                           keep_ledgers=keep_ledgers), ledgers=run.ledgers)
+    run.checkpoint.remove()
+    return run.aggregate, run.info
+
+
+def write_results(result: Result, out: str | Path) -> Path:
+    """A simulated future (`simulate`) as a results folder of one replication."""
+    agg = aggregate(result.scenario, [reduce_result(result)], result.seed, result.uncertain)
+    return _write(agg, out, _provenance(result.scenario, seed=result.seed, reps=1, uncertain=result.uncertain,
+                                        backend="serial", started=now(), argv=None, workers=1), result=result)
+
+
+__all__ = ["run_single", "run_monte_carlo", "write_results", "read_results"]

@@ -1,0 +1,2 @@
+"""The package version (pyproject.toml reads it from here)."""
+VERSION = "0.1.0"

@@ -1,0 +1,72 @@
+"""A policy: its reward rules with validity and contributor uplift, and its targets.
+
+Both are facts of the policy text (seed and article, rule ids of POLICY.md); which simulated
+metric a target reads is a reading the scenario states.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecast.policy.rules import Rule
+
+#: what a target can read from a simulated future (computed in forecast.runs.targets)
+METRICS = ("new_certified_persons", "new_high_certified_persons", "skilled_share_end",
+           "craftsmen_selected", "entities_created", "min_yearly_created")
+#: metrics that count a kind of entity (the target names it)
+ENTITY_METRICS = ("entities_created", "min_yearly_created")
+#: metrics whose goal is a share (0–1) rather than a count
+SHARE_METRICS = ("skilled_share_end",)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The reward rules of one policy with its validity and contributor uplift."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    valid_from: dt.date
+    valid_to: dt.date
+    uplift_rate: float
+    uplift_reading: str = ""
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def rule_ids(self, in_kind: bool = False) -> list[str]:
+        """Ids of the cash rules (fund outlays), or with `in_kind` of the in-kind ones."""
+        return [r.id for r in self.rules if r.in_kind == in_kind]
+
+    def in_period(self, years) -> np.ndarray:
+        """Which of `years` lie in the policy's validity (the budget years it pays in)."""
+        y = np.asarray(list(years))
+        return (y >= self.valid_from.year) & (y <= self.valid_to.year)
+
+    def after(self, years) -> np.ndarray:
+        """Which of `years` come after the policy's end: what it committed for later."""
+        return np.asarray(list(years)) > self.valid_to.year
+
+
+@dataclass(frozen=True)
+class Target:
+    """A policy target (HS-T1 …): which simulated metric it reads and the goal it must reach."""
+
+    id: str
+    text: str
+    source: str
+    metric: str
+    goal: float
+    entity: str = ""
+
+    @property
+    def share(self) -> bool:
+        return self.metric in SHARE_METRICS
+
+    def met(self, value):
+        """Whether a value (or an array of values, one per future) reaches the goal."""
+        return np.asarray(value) >= self.goal if np.ndim(value) else bool(value >= self.goal)

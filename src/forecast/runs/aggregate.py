@@ -1,0 +1,178 @@
+"""Statistics over the replications of a run: the tables a results folder holds.
+
+`aggregate` turns the records (in replication order, so every backend and a resumed run give
+the same bytes) into means and 5/25/50/75/95th percentiles by year × rule, the probability
+that each target is met with its Monte Carlo standard error, the monthly ladder and queues
+with bands, and the summary with the Monte Carlo error of the headline figures and a
+convergence verdict (`statistics.CONVERGENCE_RULE`). A single run is an aggregate of one
+replication.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from forecast.core.calendar import month_labels
+from forecast.model.engine import FLOWS
+from forecast.policy import ladder
+from forecast.runs.record import Record
+from forecast.runs.statistics import CONVERGENCE_RULE, STATS, TOTAL, bands, convergence, rounded
+from forecast.scenario.scenario import Scenario
+
+#: column prefix of in-kind rules in replications.parquet
+IN_KIND_PREFIX = "in_kind:"
+#: series prefix of queue lengths in ladder_bands.csv
+WAITING_PREFIX = "waiting:"
+TARGET_COLUMNS = ["target", "text", "metric", "goal", "probability", "mc_se"] + [f"value_{k}" for k in STATS]
+
+
+@dataclass
+class Aggregate:
+    """Everything a results folder holds, as tables (yuan, persons, shares)."""
+
+    scenario: Scenario
+    seed: int
+    reps: int
+    uncertain: bool
+    outlays_mean: pd.DataFrame       # year × cash rule, yuan (mean over replications)
+    outlays_stats: pd.DataFrame      # long: year, rule (and total), mean, p5 … p95
+    targets: pd.DataFrame            # TARGET_COLUMNS
+    ladder_bands: pd.DataFrame       # long: month, series (levels, employed, shares, flows, waiting:…), mean, p5 … p95
+    replications: pd.DataFrame       # replication, year, cash rules, total, in-kind rules (IN_KIND_PREFIX)
+    parameters: pd.DataFrame         # replication × scalar parameter (drawn values)
+    summary: dict = field(default_factory=dict)
+
+
+def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: bool = True) -> Aggregate:
+    """Statistics over the replications, computed in replication order."""
+    records = sorted(records, key=lambda r: r.rep)
+    n = len(records)
+    if not n:
+        raise ValueError("no replications to aggregate")
+    years = scenario.years
+    cash, in_kind = scenario.policy.rule_ids(), scenario.policy.rule_ids(in_kind=True)
+    O = np.stack([r.outlays for r in records])                      # N × Y × R
+    IK = np.stack([r.in_kind for r in records]).reshape(n, len(years), len(in_kind))
+    tot = O.sum(axis=2)                                               # N × Y
+    committed = np.array([r.committed for r in records])
+    V = np.stack([r.targets for r in records]) if scenario.targets else np.zeros((n, 0))
+
+    mean = pd.DataFrame(O.mean(axis=0), index=pd.Index(years, name="year"), columns=cash)
+    s_rules, s_tot = bands(O), bands(tot)
+    rows = []
+    for yi, y in enumerate(years):
+        for ri, rid in enumerate(cash):
+            rows.append([y, rid] + [s_rules[k][yi, ri] for k in STATS])
+        rows.append([y, TOTAL] + [s_tot[k][yi] for k in STATS])
+    stats = pd.DataFrame(rows, columns=["year", "rule"] + STATS)
+
+    trows = []
+    for j, t in enumerate(scenario.targets):
+        p = float(t.met(V[:, j]).astype(float).mean())
+        sv = bands(V[:, j])
+        trows.append({"target": t.id, "text": t.text, "metric": t.metric, "goal": t.goal, "probability": p,
+                      "mc_se": math.sqrt(p * (1 - p) / n), **{f"value_{k}": float(sv[k]) for k in STATS}})
+    targets = pd.DataFrame(trows, columns=TARGET_COLUMNS)
+
+    reps = np.array([r.rep for r in records])
+    wide = {"replication": np.repeat(reps, len(years)), "year": np.tile(np.asarray(years, dtype=np.int64), n)}
+    for ri, rid in enumerate(cash):
+        wide[rid] = O[:, :, ri].reshape(-1)
+    wide[TOTAL] = tot.reshape(-1)
+    for ri, rid in enumerate(in_kind):
+        wide[IN_KIND_PREFIX + rid] = IK[:, :, ri].reshape(-1)
+    names = list(records[0].params)
+    parameters = pd.DataFrame([[r.rep] + [r.params[k] for k in names] for r in records],
+                              columns=["replication"] + names)
+
+    agg = Aggregate(scenario, seed, n, uncertain, mean, stats, targets, _monthly_bands(scenario, records),
+                    pd.DataFrame(wide), parameters)
+    agg.summary = _summary(agg, tot, committed, IK, V)
+    return agg
+
+
+def _monthly_bands(scenario: Scenario, records: list[Record]) -> pd.DataFrame:
+    """Month-end stocks by level, employment, the skilled shares, the month's hires, graduates
+    and exits, and queue lengths, with bands."""
+    L = np.stack([r.ladder for r in records])                       # N × T × 9
+    employed = L.sum(axis=2)
+    series = {name: L[:, :, k] for k, name in enumerate(ladder.NAMES)}
+    series["employed"] = employed
+    series["skilled_share"] = L[:, :, ladder.SKILLED_MIN:].sum(axis=2) / employed
+    series["high_skilled_share"] = L[:, :, ladder.HIGH_SKILLED_MIN:].sum(axis=2) / employed
+    F = np.stack([r.flows for r in records])                        # N × T × flows
+    for i, flow in enumerate(FLOWS):
+        series[flow] = F[:, :, i]
+    for name in records[0].queues:
+        series[WAITING_PREFIX + name] = np.stack([r.queues[name] for r in records])
+    months = month_labels(scenario.start, scenario.months)
+    parts = []
+    for name, arr in series.items():
+        st = bands(arr)
+        parts.append(pd.DataFrame({"month": months, "series": name, **{k: st[k] for k in STATS}}))
+    out = pd.concat(parts, ignore_index=True)
+    out["_order"] = np.tile(np.arange(len(months)), len(series))
+    return out.sort_values(["_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, IK: np.ndarray, V: np.ndarray) -> dict:
+    sc = agg.scenario
+    pol = sc.policy
+    years = sc.years
+    in_period = pol.in_period(years)
+
+    def figure(x):
+        st = bands(x)
+        return {"mean": round(float(st["mean"]), 2), **{k: round(float(st[k]), 2) for k in STATS[1:]},
+                **convergence(x)}
+
+    headline = {
+        "outlays_yuan_in_policy_period": figure(tot[:, in_period].sum(axis=1)),
+        "outlays_yuan_horizon": figure(tot.sum(axis=1)),
+        "committed_after_policy_yuan": figure(committed),
+        "in_kind_yuan_horizon": figure(IK.sum(axis=(1, 2))),
+    }
+    by_year = {}
+    for yi, y in enumerate(years):
+        st = bands(tot[:, yi])
+        se = float(tot[:, yi].std(ddof=1) / math.sqrt(agg.reps)) if agg.reps > 1 else None
+        by_year[str(y)] = {"mean": round(float(st["mean"]), 2), "p5": round(float(st["p5"]), 2),
+                           "p50": round(float(st["p50"]), 2), "p95": round(float(st["p95"]), 2),
+                           "mc_se": None if se is None else round(se, 2)}
+    targets = []
+    for j, t in enumerate(sc.targets):
+        met = t.met(V[:, j]).astype(float)
+        row = agg.targets.iloc[j]
+        targets.append({"target": t.id, "metric": t.metric, "goal": t.goal,
+                        "probability": round(float(row["probability"]), 6), **convergence(met, probability=True),
+                        "value_mean": rounded(row["value_mean"]), "value_p5": rounded(row["value_p5"]),
+                        "value_p95": rounded(row["value_p95"])})
+        targets[-1]["mc_se"] = round(float(row["mc_se"]), 6)
+    checks = list(headline.values()) + targets
+    settled = all(c["settled"] for c in checks)
+    needed = [c["reps_needed"] for c in checks]
+    return {
+        "scenario": sc.name,
+        "title": sc.title,
+        "reps": agg.reps,
+        "seed": agg.seed,
+        "uncertain_parameters": agg.uncertain,
+        "streams": "replication r uses numpy.random.SeedSequence(seed).spawn(reps)[r]: parameters from one child, "
+                   "dynamics from another",
+        "policy_validity": [str(pol.valid_from), str(pol.valid_to)],
+        "horizon": [str(sc.start), str(sc.end)],
+        "headline": headline,
+        "outlays_yuan_by_year": by_year,
+        "targets": targets,
+        "convergence": {
+            "rule": CONVERGENCE_RULE,
+            "settled": settled,
+            "more_replications_would_change_headline": not settled,
+            "reps_needed": None if any(v is None for v in needed) else max(needed),
+            "unsettled": [k for k, c in headline.items() if not c["settled"]]
+                         + [t["target"] for t in targets if not t["settled"]],
+        },
+    }
