@@ -25,19 +25,12 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import forecast  # noqa: E402
-from forecast import backends  # noqa: E402
-from forecast.montecarlo import run_monte_carlo  # noqa: E402
+from forecast.runs import backends  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import machine, save  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def machine() -> str:
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
-        model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
-    except (OSError, subprocess.SubprocessError):
-        model = platform.processor() or "?"
-    return f"{model}, {os.cpu_count()} cores ({backends.default_workers()} usable), Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -48,7 +41,6 @@ def main() -> None:
     parser.add_argument("--backend", default="processes", choices=backends.BACKENDS)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", help="results folder (default: a temporary folder, removed at the end)")
-    parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
     workers = 1 if args.backend == "serial" else (args.workers or backends.default_workers())
     scenario = forecast.load_scenario(args.scenario)
@@ -67,7 +59,7 @@ def main() -> None:
                 marks[n] = time.perf_counter() - t0
                 print(f"  {n:>6,} / {total:,} replications  {marks[n]:7.1f} s", flush=True)
 
-        agg, info = run_monte_carlo(scenario, seed=args.seed, reps=args.reps, out=out, backend=args.backend,
+        agg, info = forecast.run_monte_carlo(scenario, seed=args.seed, reps=args.reps, out=out, backend=args.backend,
                                     workers=args.workers, argv=sys.argv, progress=progress)
         wall = time.perf_counter() - t0
         load_after = os.getloadavg()[0]
@@ -96,8 +88,7 @@ def main() -> None:
         print(f"converged {conv['settled']} (reps needed ≈ {conv['reps_needed']}; unsettled: {conv['unsettled']})")
         print(f"goal      {args.reps:,} replications in ≤ 10 min on 2 cores: "
               f"{'met' if wall <= 600 * args.reps / 1000 else 'NOT met'} (scaled to this N)")
-        if args.json:
-            Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        save("bench_montecarlo", figures)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def one(scenario_path: str, seed: int) -> dict:
     import numpy as np
 
     import forecast
-    from forecast.montecarlo import reduce_result
+    from forecast.runs.record import reduce_result
 
     scenario = forecast.load_scenario(scenario_path)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -20,6 +20,45 @@ range = [15000, 25000]
 assumption = "test: a small district keeps the tests fast"
 """
 
+#: a district small enough for Monte Carlo tests: ~3,000 workers, 2025–2028, pathways scaled down
+MINI = """
+[calendar]
+end = 2028-12-31
+[population.employed]
+value = 3000
+range = [2500, 3500]
+assumption = "test: a small district keeps Monte Carlo tests fast"
+[population.employers]
+value = 400
+range = [300, 500]
+assumption = "test"
+[population.contributor_units]
+value = 10
+range = [5, 15]
+assumption = "test"
+[pathways.night_school.seats_per_term]
+value = 30
+range = [20, 40]
+assumption = "test"
+[pathways.apprenticeship.pairings_per_year]
+value = 20
+range = [10, 30]
+assumption = "test"
+[pathways.colleges.staying_per_year]
+value = 40
+range = [30, 60]
+assumption = "test"
+[pathways.competition.entrants]
+value = 50
+range = [30, 70]
+assumption = "test"
+"""
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
 
 @pytest.fixture(scope="session")
 def huishan():
@@ -34,6 +73,12 @@ def overlay(tmp_path):
         path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + text, encoding="utf-8")
         return path
     return make
+
+
+@pytest.fixture
+def mini(overlay) -> Path:
+    """The tiny district as a scenario file."""
+    return overlay(MINI, "mini.toml")
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 
+import distributed
 import pytest
 
 from forecast import cli
 from forecast.runs import backends
-from test_montecarlo import MINI, files
+from conftest import files
 
 
 def _square(task, r):
@@ -21,9 +22,7 @@ def test_backends_yield_every_replication():
         list(backends.run(_square, 2, [1], backend="threads"))
 
 
-def test_same_summaries_serial_processes_dask(overlay, tmp_path, capsys):
-    pytest.importorskip("distributed")
-    mini = overlay(MINI, "mini.toml")
+def test_same_summaries_serial_processes_dask(mini, tmp_path, capsys):
     outs = {}
     for backend in ("serial", "processes", "dask"):
         out = tmp_path / backend
@@ -41,10 +40,8 @@ def test_same_summaries_serial_processes_dask(overlay, tmp_path, capsys):
         assert json.loads(outs[backend]["provenance.json"])["backend"] == backend
 
 
-def test_dask_scheduler_address(overlay, tmp_path, capsys):
+def test_dask_scheduler_address(mini, tmp_path, capsys):
     """--scheduler ADDRESS submits to a running cluster (here an in-process one, to stay fast)."""
-    distributed = pytest.importorskip("distributed")
-    mini = overlay(MINI, "mini.toml")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
                                   dashboard_address=None) as cluster:
         remote = tmp_path / "remote"

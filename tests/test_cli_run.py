@@ -1,5 +1,5 @@
-"""`forecast run` writes every result file, prints outlays by year and the targets, and the
-files agree with the ledger."""
+"""`forecast run` (one future) writes the results layout with its ledger and events, prints
+outlays by year and the targets, and the files agree with the ledger."""
 from __future__ import annotations
 
 import contextlib
@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 from forecast import cli
-from districts import HUISHAN, SMALL
+from forecast.policy import ladder as ladderlib
 
-FILES = ("scenario.resolved.toml", "outlays.csv", "ledger.csv", "targets.csv", "ladder.csv", "summary.json",
-         "outlays.png", "ladder.png", "events.parquet")
+FILES = ("scenario.resolved.toml", "outlays.csv", "outlays_stats.csv", "targets.csv", "ladder_bands.csv",
+         "replications.parquet", "parameters.csv", "summary.json", "outlays.png", "ladder.png", "outlays_fan.png",
+         "provenance.json", "ledger.csv", "events.parquet")
 
 
 def forecast_run(scenario: Path, out: Path, *extra: str) -> tuple[int, str, str]:
@@ -27,16 +28,9 @@ def forecast_run(scenario: Path, out: Path, *extra: str) -> tuple[int, str, str]
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("scenario") / "small.toml"
-    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + SMALL, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def run(small, tmp_path_factory):
+def run(small_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "results"
-    status, stdout, stderr = forecast_run(small, out, "--seed", "5")
+    status, stdout, stderr = forecast_run(small_path, out, "--seed", "5")
     return status, stdout, stderr, out
 
 
@@ -47,7 +41,7 @@ def test_run_exits_0_and_writes_every_result_file(run):
     assert set(FILES) <= written
     for name in FILES:
         assert (out / name).stat().st_size > 0, name
-    for png in ("outlays.png", "ladder.png"):
+    for png in ("outlays.png", "ladder.png", "outlays_fan.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")], "temporary folder left behind"
 
@@ -93,37 +87,54 @@ def test_summary_and_targets_files_are_consistent(run):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     outlays = pd.read_csv(out / "outlays.csv", index_col="year")
     targets = pd.read_csv(out / "targets.csv")
-    assert summary["seed"] == 5
-    for year, total in summary["outlays_yuan_by_year"].items():
-        assert total == pytest.approx(outlays.loc[int(year), "total"], abs=0.01)
+    ledger = pd.read_csv(out / "ledger.csv", parse_dates=["date"])
+    assert summary["seed"] == 5 and summary["reps"] == 1
+    for year, figure in summary["outlays_yuan_by_year"].items():
+        assert figure["mean"] == pytest.approx(outlays.loc[int(year), "total"], abs=0.01)
+        assert figure["p5"] == figure["p95"] == figure["mean"]        # one future: no spread
+    cash = ledger[~ledger["in_kind"].astype(bool)]
+    after = cash.loc[cash["date"] > pd.Timestamp("2027-12-31"), "amount"].sum()
+    assert after > 0     # HS-A2b annuities and HS-A8b milestones are committed past 2027
+    assert summary["headline"]["committed_after_policy_yuan"]["mean"] == pytest.approx(after, abs=0.01)
+    in_policy = cash.loc[cash["year"].between(2025, 2027), "amount"].sum()
+    assert summary["headline"]["outlays_yuan_in_policy_period"]["mean"] == pytest.approx(in_policy, abs=0.01)
     assert list(targets["target"]) == [t["target"] for t in summary["targets"]]
-    assert (targets["met"] == (targets["value"] >= targets["goal"])).all()
+    # one future: the probability of meeting a target is 0 or 1 and says whether its value did
+    assert set(targets["probability"]) <= {0.0, 1.0}
+    assert ((targets["probability"] == 1.0) == (targets["value_mean"] >= targets["goal"])).all()
 
 
-def test_ladder_and_events_files_read_back(run):
+def test_ladder_bands_and_events_files_read_back(run):
     _, _, _, out = run
-    ladder = pd.read_csv(out / "ladder.csv")
-    assert len(ladder) == 96 and ladder["month"].iloc[0] == "2025-01" and ladder["month"].iloc[-1] == "2032-12"
-    levels = ["未取证", "学徒工", "初级工", "中级工", "高级工", "技师", "高级技师", "特级技师", "首席技师"]
-    assert (ladder[levels].sum(axis=1) == ladder["employed"]).all()
+    bands = pd.read_csv(out / "ladder_bands.csv")
+    months = bands["month"].unique()
+    assert len(months) == 96 and months[0] == "2025-01" and months[-1] == "2032-12"
+    wide = bands.pivot(index="month", columns="series", values="mean")
+    assert (wide[list(ladderlib.NAMES)].sum(axis=1) == wide["employed"]).all()
+    assert {"hires", "graduates", "exits", "waiting:night_school", "waiting:apprenticeship"} <= set(wide.columns)
+    assert (bands["p5"] == bands["p95"]).all()          # one replication
     events = pd.read_parquet(out / "events.parquet")
     ledger = pd.read_csv(out / "ledger.csv")
     assert ledger["event_index"].max() < len(events)
     assert (events["event"].to_numpy()[ledger["event_index"]] != "").all()
 
 
-def test_resolved_scenario_records_drawn_values(run):
+def test_parameters_file_records_drawn_values(run):
     _, _, _, out = run
-    resolved = tomllib.loads((out / "scenario.resolved.toml").read_text(encoding="utf-8"))
-    assert resolved["population"]["employed"]["resolved"] == 20000          # fixed value
-    turnover = resolved["flows"]["turnover"]
-    assert turnover["dist"] == "triangular" and 0.04 <= turnover["resolved"] <= 0.15
-    assert resolved["rules"]["HS-A8a"]["amount"] == 2000
+    params = pd.read_csv(out / "parameters.csv")
+    assert len(params) == 1 and params["replication"].iloc[0] == 0
+    assert params["population.employed"].iloc[0] == 20000          # fixed value
+    assert 0.04 <= params["flows.turnover"].iloc[0] <= 0.15         # triangular(0.04, 0.08, 0.15), drawn
+    spec = tomllib.loads((out / "scenario.resolved.toml").read_text(encoding="utf-8"))
+    assert spec["flows"]["turnover"]["dist"] == "triangular" and "resolved" not in spec["flows"]["turnover"]
+    assert spec["rules"]["HS-A8a"]["amount"] == 2000
 
 
-def test_central_flag_uses_central_values(small, tmp_path):
-    status, _, stderr = forecast_run(small, tmp_path / "central", "--central")
+def test_central_flag_uses_central_values(small_path, tmp_path):
+    status, _, stderr = forecast_run(small_path, tmp_path / "central", "--central")
     assert status == 0, stderr
-    resolved = tomllib.loads((tmp_path / "central" / "scenario.resolved.toml").read_text(encoding="utf-8"))
-    assert resolved["flows"]["turnover"]["resolved"] == 0.08      # the triangular's mode
-    assert resolved["population"]["employers"]["resolved"] == 47500   # uniform(36,000, 59,000) midpoint
+    params = pd.read_csv(tmp_path / "central" / "parameters.csv")
+    assert params["flows.turnover"].iloc[0] == 0.08              # the triangular's mode
+    assert params["population.employers"].iloc[0] == 47500       # uniform(36,000, 59,000) midpoint
+    summary = json.loads((tmp_path / "central" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["uncertain_parameters"] is False

@@ -7,17 +7,12 @@ import pytest
 
 import forecast
 from forecast import cli
-from districts import HUISHAN, SMALL
-
+from conftest import HUISHAN, files
 
 
 def run(scenario: Path, seed: int, out: Path) -> Path:
     assert cli.main(["run", str(scenario), "--seed", str(seed), "--out", str(out)]) == 0
     return out
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 #: provenance.json records times, the machine and the command line (forecast.provenance): the one
@@ -36,24 +31,18 @@ def test_same_seed_writes_byte_identical_files(tmp_path, capsys):
     assert not differing, f"files differ between two runs with seed 3: {differing}"
 
 
-@pytest.fixture
-def small(tmp_path):
-    path = tmp_path / "small.toml"
-    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + SMALL, encoding="utf-8")
-    return path
-
-
-def test_different_seeds_give_different_futures(small, tmp_path, capsys):
-    one = files(run(small, 1, tmp_path / "seed1"))
-    two = files(run(small, 2, tmp_path / "seed2"))
+def test_different_seeds_give_different_futures(small_path, tmp_path, capsys):
+    one = files(run(small_path, 1, tmp_path / "seed1"))
+    two = files(run(small_path, 2, tmp_path / "seed2"))
     capsys.readouterr()
     assert one["ledger.csv"] != two["ledger.csv"]
     assert one["summary.json"] != two["summary.json"]
-    assert one["scenario.resolved.toml"] != two["scenario.resolved.toml"]   # parameters drawn differently
+    assert one["parameters.csv"] != two["parameters.csv"]   # parameters drawn differently
+    assert one["scenario.resolved.toml"] == two["scenario.resolved.toml"]   # the same specification
 
 
 def test_single_run_is_replication_zero_and_repeatable(small):
-    scenario = forecast.load_scenario(small)
+    scenario = small
     a = forecast.simulate(scenario, seed=7)
     b = forecast.simulate(scenario, seed=7, replication=0)
     c = forecast.simulate(scenario, seed=7, replication=1)

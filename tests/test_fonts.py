@@ -8,53 +8,55 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from budget_fixture import make_mc_folder
-from forecast.outputs import budget, budget_charts, fonts
+from forecast.outputs import fonts, report_charts
+from forecast.outputs.budget import load
 
 
 @pytest.fixture(scope="module")
-def small_budget(tmp_path_factory, huishan):
-    return budget.load(make_mc_folder(huishan, tmp_path_factory.mktemp("mc") / "results", replications=6))
+def budget(mc_results):
+    return load(mc_results)
 
 
 def _glyph_warnings(caught) -> list:
     return [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
 
 
-def test_no_missing_glyph_with_a_cjk_font(small_budget, tmp_path):
+def test_no_missing_glyph_with_a_cjk_font(budget, tmp_path):
     font = fonts.cjk_font()
     if font is None:
         pytest.skip("no CJK font installed (Debian: apt-get install fonts-noto-cjk)")
     assert fonts.chart_language("zh") == "zh"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        charts = budget_charts.write_charts(small_budget, tmp_path, "zh")
+        charts = report_charts.write_charts(budget, tmp_path, "zh")
         with matplotlib.rc_context(fonts.rc("zh")):  # every character the probe covers, on its own
             fig, ax = plt.subplots()
-            ax.set_title(fonts.PROBE + " 未取证 学徒工 首席技师 青蓝工程 揭榜领题")
+            ax.set_title(fonts.PROBE + " 未取证 学徒工 首席技师 青蓝工程 揭榜领题 惠山")
             fig.savefig(tmp_path / "probe.png")
             fig.savefig(tmp_path / "probe.svg")
             plt.close(fig)
     assert _glyph_warnings(caught) == []
     assert not [w for w in caught if issubclass(w.category, fonts.CJKFontWarning)]
     assert "基金" in charts["fan"]["title"] and "目标达成概率" in charts["targets"]["title"]
+    assert charts["fund"]["title"].startswith("惠山工匠基金")  # the scenario's fund_name
     # the SVG carries the CJK glyphs as paths (ids named after the font): it needs no font to display
     svg = (tmp_path / "outlays_fan.svg").read_text(encoding="utf-8")
     assert f'id="{font.replace(" ", "")}'.lower()[:12] in svg.lower()
 
 
-def test_without_a_cjk_font_english_labels_and_one_warning(small_budget, tmp_path, monkeypatch):
+def test_without_a_cjk_font_english_labels_and_one_warning(budget, tmp_path, monkeypatch):
     monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     monkeypatch.setattr(fonts, "_warned", False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        first = budget_charts.write_charts(small_budget, tmp_path / "a", "zh")
-        budget_charts.write_charts(small_budget, tmp_path / "b", "zh")
+        first = report_charts.write_charts(budget, tmp_path / "a", "zh")
+        report_charts.write_charts(budget, tmp_path / "b", "zh")
     cjk = [w for w in caught if issubclass(w.category, fonts.CJKFontWarning)]
     assert len(cjk) == 1 and "fonts-noto-cjk" in str(cjk[0].message)
     assert _glyph_warnings(caught) == []  # English labels: nothing left to miss
     assert first["fan"]["title"].startswith("2025–2027 (Huishan, Wuxi)")
     assert "Probability of reaching each 2027 target" in first["targets"]["title"]
+    assert first["fund"]["title"].startswith("Huishan craftsman fund")
 
 
 def test_drawable_keeps_the_latin_part(monkeypatch):

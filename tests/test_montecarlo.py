@@ -11,57 +11,18 @@ import pytest
 
 import forecast
 from forecast import cli
-from forecast.runs.montecarlo import (Record, Task, aggregate, convergence, reduce_result, replicate,
-                                 scalar_parameters)
+from forecast.runs.aggregate import aggregate
+from forecast.runs.record import Record, Task, reduce_result, replicate
 from forecast.runs.simulate import replication_seed
+from forecast.runs.statistics import convergence
+from conftest import files
 
-#: a district small enough for Monte Carlo tests: ~3,000 workers, 2025–2028, pathways scaled down
-MINI = """
-[calendar]
-end = 2028-12-31
-[population.employed]
-value = 3000
-range = [2500, 3500]
-assumption = "test: a small district keeps Monte Carlo tests fast"
-[population.employers]
-value = 400
-range = [300, 500]
-assumption = "test"
-[population.contributor_units]
-value = 10
-range = [5, 15]
-assumption = "test"
-[pathways.night_school.seats_per_term]
-value = 30
-range = [20, 40]
-assumption = "test"
-[pathways.apprenticeship.pairings_per_year]
-value = 20
-range = [10, 30]
-assumption = "test"
-[pathways.colleges.staying_per_year]
-value = 40
-range = [30, 60]
-assumption = "test"
-[pathways.competition.entrants]
-value = 50
-range = [30, 70]
-assumption = "test"
-"""
-
+#: the one results layout: a Monte Carlo run and a single run write these …
 MC_FILES = {"outlays.csv", "outlays_stats.csv", "targets.csv", "ladder_bands.csv", "replications.parquet",
             "parameters.csv", "summary.json", "provenance.json", "scenario.resolved.toml", "outlays.png",
             "ladder.png", "outlays_fan.png"}
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def mini(overlay):
-    return overlay(MINI, "mini.toml")
-
+#: … and a single run adds its ledger and events
+SINGLE_EXTRA = {"ledger.csv", "events.parquet"}
 
 @pytest.fixture
 def mini_scenario(mini):
@@ -83,13 +44,18 @@ def test_record_is_the_single_run_reduced(mini_scenario):
     np.testing.assert_array_equal(rec.in_kind, res.outlays(in_kind=True).to_numpy())
     np.testing.assert_array_equal(rec.targets, res.targets()["value"].to_numpy())
     np.testing.assert_array_equal(rec.ladder, res.ladder_counts)
-    assert rec.committed == pytest.approx(res.summary()["committed_after_policy_yuan"], abs=0.01)
-    assert rec.params["population.employed"] == res.values["population"]["employed"]
-    assert rec.params["fund.return_rate"] == res.values["fund"]["return_rate"]
+    np.testing.assert_array_equal(rec.flows, res.flows)
+    assert set(rec.queues) == {"night_school", "apprenticeship"}
+    np.testing.assert_array_equal(rec.queues["night_school"], res.queues["night_school"])
+    cash = res.ledger[~res.ledger["in_kind"]]
+    assert rec.committed == pytest.approx(cash.loc[cash["date"] > pd.Timestamp("2027-12-31"), "amount"].sum())
+    assert rec.params["population.employed"] == res.values.population.employed
+    assert rec.params["fund.return_rate"] == res.values.fund.return_rate
     # the record survives its JSON round trip exactly (checkpoint files)
     back = Record.from_json(json.loads(json.dumps(rec.to_json())))
-    for name in ("outlays", "in_kind", "targets", "ladder"):
+    for name in ("outlays", "in_kind", "targets", "ladder", "flows"):
         np.testing.assert_array_equal(getattr(back, name), getattr(rec, name))
+    assert {k: v.tolist() for k, v in back.queues.items()} == {k: v.tolist() for k, v in rec.queues.items()}
     assert back.params == rec.params and back.committed == rec.committed
     # a record is small: no events, no ledger unless asked for
     assert rec.ledger is None and len(json.dumps(rec.to_json())) < 50_000
@@ -100,10 +66,11 @@ def test_record_is_the_single_run_reduced(mini_scenario):
 def test_scalar_parameters_are_the_drawn_values(mini_scenario):
     ss = replication_seed(3, 1).spawn(2)[0]
     values = mini_scenario.resolve(ss)
-    params = scalar_parameters(mini_scenario, values)
-    assert params["fund.principal"] == values["fund"]["principal"]
+    params = values.drawn
+    assert params["fund.principal"] == values.fund.principal
     assert 100e6 <= params["fund.principal"] <= 130e6
     assert "ladder.min_months" not in params  # tables by level are not scalars
+    assert params["pathways.night_school.course_months"] == values.pathways["night_school"].course_months
 
 
 def test_aggregate_statistics(mini_scenario):
@@ -135,8 +102,10 @@ def test_aggregate_statistics(mini_scenario):
     assert "in_kind:HS-A7" in reps and "HS-A7" not in reps
     assert list(agg.parameters["replication"]) == [0, 1, 2, 3, 4]
     assert agg.parameters["fund.principal"].nunique() == 5
-    # ladder bands: every month × (levels, employed, shares)
-    assert len(agg.ladder_bands) == mini_scenario.months * 12
+    # monthly bands: every month × (9 levels, employed, 2 shares, 3 flows, 2 queues)
+    assert len(agg.ladder_bands) == mini_scenario.months * 17
+    assert {"hires", "graduates", "exits", "waiting:night_school", "waiting:apprenticeship"} <= set(
+        agg.ladder_bands["series"])
     emp = agg.ladder_bands[agg.ladder_bands["series"] == "employed"]
     np.testing.assert_allclose(emp["mean"], np.stack([r.ladder.sum(axis=1) for r in recs]).mean(axis=0))
     s = agg.summary
@@ -175,12 +144,18 @@ def test_run_reps_writes_the_monte_carlo_folder(mini, tmp_path, capsys):
     # terminal: 万元 table with mean and 90 % range per year, and the target probabilities
     assert "90 % range" in printed.out and "P(met)" in printed.out and "4 replications" in printed.out
     assert "━" not in printed.err  # no progress bar when stderr is not a terminal
-    # outlays.csv has the single run's shape: year × rules + total
+    # one layout: a single run writes the same files (and its ledger and events), with the same columns
     single = tmp_path / "single"
     assert cli.main(["run", str(mini), "--seed", "2", "--out", str(single)]) == 0
     capsys.readouterr()
-    a, b = pd.read_csv(out / "outlays.csv"), pd.read_csv(single / "outlays.csv")
-    assert list(a.columns) == list(b.columns) and list(a["year"]) == list(b["year"])
+    assert set(files(single)) == MC_FILES | SINGLE_EXTRA
+    for name in ("outlays.csv", "outlays_stats.csv", "targets.csv", "ladder_bands.csv", "parameters.csv"):
+        a, b = pd.read_csv(out / name), pd.read_csv(single / name)
+        assert list(a.columns) == list(b.columns), name
+    # replication 0 of the Monte Carlo run is the single run with the same seed
+    reps = pd.read_parquet(out / "replications.parquet")
+    one = pd.read_parquet(single / "replications.parquet")
+    pd.testing.assert_frame_equal(reps[reps["replication"] == 0].reset_index(drop=True), one)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["reps"] == 4 and summary["seed"] == 2
     assert {"outlays_yuan_in_policy_period", "committed_after_policy_yuan"} <= set(summary["headline"])
@@ -193,21 +168,37 @@ def test_run_reps_writes_the_monte_carlo_folder(mini, tmp_path, capsys):
     assert prov["version"] == forecast.__version__ and "commit" in prov["git"]
     assert prov["command"].startswith("forecast run") and "--reps 4" in prov["command"]
     assert prov["started"] <= prov["ended"] and len(prov["scenario"]["sha256"]) == 64
-    # the Monte Carlo folder is read by the budget view like a single run's
-    from forecast.outputs import budget
-    b = budget.load(out)
-    assert b.monte_carlo and b.replications == 4
-    np.testing.assert_allclose(b.fund.principal, pd.read_csv(out / "parameters.csv")["fund.principal"])
+    # the one reader gives back the aggregate the writer was given
+    back = forecast.read_results(out)
+    assert back.reps == 4 and back.seed == 2 and back.summary == summary
+    pd.testing.assert_frame_equal(back.parameters, pd.read_csv(out / "parameters.csv"))
 
 
 def test_single_run_records_provenance(mini, tmp_path, capsys):
     out = tmp_path / "one"
     assert cli.main(["run", str(mini), "--reps", "1", "--seed", "4", "--out", str(out)]) == 0
     capsys.readouterr()
-    names = {p.name for p in out.iterdir()}
-    assert "provenance.json" in names and "ledger.csv" in names and "replications.parquet" not in names
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
-    assert prov["reps"] == 1 and prov["seed"] == 4 and prov["scenario"]["file"] == "scenario.resolved.toml"
+    assert prov["reps"] == 1 and prov["seed"] == 4 and prov["backend"] == "serial"
+    assert prov["scenario"]["file"].startswith("scenario.resolved.toml")
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["reps"] == 1
+
+
+def test_scenario_written_by_a_run_loads_back_to_the_same_scenario(mini, tmp_path, capsys):
+    """scenario.resolved.toml is a scenario file: reading it gives the scenario that ran, a
+    reform's behavioural reference (the root base's amounts) included."""
+    from forecast.runs.provenance import scenario_hash
+    reform = mini.parent / "reform.toml"
+    reform.write_text(f'base = "{mini.name}"\n[rules.HS-A8a]\namount = 4000\n', encoding="utf-8")
+    out = tmp_path / "reform"
+    assert cli.main(["run", str(reform), "--seed", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    original, back = forecast.load_scenario(reform), forecast.load_scenario(out / "scenario.resolved.toml")
+    assert scenario_hash(back) == scenario_hash(original)
+    assert back.response_ratio(["HS-A8a"]) == pytest.approx(2.0) == original.response_ratio(["HS-A8a"])
+    a = forecast.simulate(original, seed=1)
+    b = forecast.simulate(back, seed=1)
+    assert a.ledger.equals(b.ledger)
 
 
 def test_bad_reps_exit_2(mini, tmp_path, capsys):

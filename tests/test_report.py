@@ -1,35 +1,47 @@
-"""`forecast report`: HTML (self-contained, every chart embedded), PDF and screenshot through
-headless Chromium (skipped without it), the workbook and charts; single-run and Monte Carlo
-folders; exit 2 without Chromium; the headline table for the terminal."""
+"""`forecast report` on real runs: HTML (self-contained, every chart embedded), PDF through
+headless Chromium (skipped without it), the workbook and charts; one run and a Monte Carlo run;
+exit 2 without Chromium and for folders that are not results folders; the terminal headline."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
-import tomllib
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from budget_fixture import make_mc_folder
-from forecast.outputs import budget
-from forecast.outputs.budget_charts import CHARTS, FILES
-from forecast.cli import build_parser, main
-from forecast.outputs.report import build_report, find_chromium, screenshot
-from districts import SMALL
+import forecast
+from forecast.cli import main
+from forecast.outputs.budget import Budget, load
+from forecast.outputs.report import build_report, find_chromium, render_html
+from forecast.outputs.report.chromium import run_chromium
+from forecast.outputs.report_charts import CHARTS, FILES, write_charts
+from forecast.outputs.terminal import headline
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 
+def screenshot(html_path: Path, png_path: Path, width: int = 1000, height: int = 4000) -> Path:
+    """The page as headless Chromium renders it, as a PNG (to check it by its pixels)."""
+    proc = run_chromium(CHROMIUM, [f"--window-size={width},{height}", f"--screenshot={png_path.resolve()}",
+                                   "--virtual-time-budget=5000", html_path.resolve().as_uri()])
+    assert png_path.is_file(), proc.stderr.decode(errors="replace")[-500:]
+    return png_path
+
+
 @pytest.fixture(scope="module")
-def mc_report(tmp_path_factory, huishan):
-    folder = make_mc_folder(huishan, tmp_path_factory.mktemp("mc") / "results", replications=30)
-    files = build_report(folder, lang="zh", pdf=CHROMIUM is not None)
-    return folder, files
+def mc_report(mc_results, tmp_path_factory):
+    """The report of the Monte Carlo fixture, written beside a copy of it (the default place)."""
+    folder = tmp_path_factory.mktemp("mc") / "results"
+    shutil.copytree(mc_results, folder)
+    return folder, build_report(folder, lang="zh", pdf=CHROMIUM is not None)
 
 
-def test_report_files_exist_and_embed_every_chart(mc_report, huishan):
+def test_report_files_exist_and_embed_every_chart(mc_report, small):
     folder, files = mc_report
     assert files.out_dir == folder / "report"
     assert files.html.is_file() and files.workbook.is_file()
@@ -43,23 +55,51 @@ def test_report_files_exist_and_embed_every_chart(mc_report, huishan):
     assert not re.search(r'(src|href)="(?!data:)', page)
     assert "<script" not in page
     assert "@page { size: A4" in page and "@media print" in page
-    # headline first, then articles, liabilities, targets, fund, assumptions
-    order = [page.index(f"id='{s}'") for s in ("headline", "articles", "liabilities", "targets", "fund", "assumptions")]
+    # headline first, then articles, liabilities, targets, fund, ladder, assumptions
+    order = [page.index(f'<section id="{s}"') for s in
+             ("headline", "articles", "liabilities", "targets", "fund", "ladder", "assumptions")]
     assert order == sorted(order)
-    for rule in huishan.policy.rules:
-        assert rule.id in page and rule.source in page
-    for p in huishan.parameters():
+    for rule in small.policy.rules:
+        assert rule.id in page
+    for p in small.parameters():
         assert p["parameter"] in page
-    assert "第八条 青蓝工程" in page and "蒙特卡洛模拟 30 次" in page
-    # the headline's in-period figure is the replications' mean
+    assert "第八条 青蓝工程" in page and "蒙特卡洛模拟 8 次" in page
+    assert "<p class=\"sub\">预算预测报告:惠山工匠基金支出、已承诺支出与目标达成</p>" in page  # [meta] fund_name
+    # the headline's in-period figure is the mean over replications of 2025–2027's total
     reps = pd.read_parquet(folder / "replications.parquet")
-    in_period = reps[reps["year"] <= 2027].groupby("replication")["amount"].sum().mean()
+    in_period = reps[reps["year"] <= 2027].groupby("replication")["total"].sum().mean()
     assert f"{in_period / 1e4:,.0f} <small>万元</small>" in page
+
+
+def test_text_from_the_scenario_is_escaped(mc_results, small, tmp_path):
+    """Autoescaping: a rule text with markup is shown as text, not inserted as HTML."""
+    agg = forecast.read_results(mc_results)
+    rules = tuple(dataclasses.replace(r, text="<b>bold</b> & co") if r.id == "HS-A1a" else r
+                  for r in small.policy.rules)
+    sc = dataclasses.replace(small, policy=dataclasses.replace(small.policy, rules=rules))
+    b = Budget(dataclasses.replace(agg, scenario=sc))
+    page = render_html(b, write_charts(b, tmp_path / "charts", "zh"), "zh")
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in page and "<b>bold</b>" not in page
+
+
+def test_another_citys_report_carries_its_own_names(mc_results, overlay, tmp_path):
+    """The fund's name in headings, texts and charts is the scenario's [meta] fund_name."""
+    other = forecast.load_scenario(overlay('[meta]\nplace = { zh = "锡山区", en = "Xishan District" }\n'
+                                           'fund_name = { zh = "锡山工匠基金", en = "Xishan craftsman fund" }\n'
+                                           'craftsman_title = { zh = "锡山工匠", en = "Xishan craftsmen" }\n'))
+    b = Budget(dataclasses.replace(forecast.read_results(mc_results), scenario=other))
+    charts = write_charts(b, tmp_path / "charts", "zh")
+    page = render_html(b, charts, "zh")
+    assert '<p class="sub">预算预测报告:锡山工匠基金支出、已承诺支出与目标达成</p>' in page
+    assert "<h2>五、锡山工匠基金</h2>" in page and "毕业生留锡山区(院校)" in page and "新评锡山工匠" in page
+    assert charts["fund"]["title"].startswith("锡山工匠基金")
+    head = page[page.index("<header>"):page.index("</header>")]
+    assert "惠山" not in head.replace(b.title, "")  # only the scenario's own title still says 惠山
 
 
 @needs_chromium
 def test_pdf_is_printed_on_a4(mc_report):
-    folder, files = mc_report
+    _, files = mc_report
     data = files.pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 4
@@ -71,7 +111,7 @@ def test_pdf_is_printed_on_a4(mc_report):
 def test_page_renders_in_chromium(mc_report, tmp_path):
     from PIL import Image
 
-    folder, files = mc_report
+    _, files = mc_report
     shot = screenshot(files.html, tmp_path / "page.png", width=1000, height=2400)
     img = np.asarray(Image.open(shot).convert("RGB")).astype(int)
     assert img.shape[:2] == (2400, 1000)
@@ -82,91 +122,80 @@ def test_page_renders_in_chromium(mc_report, tmp_path):
     assert len(colours) > 200
 
 
-def test_single_run_folder_in_english_replaced_atomically(overlay, tmp_path):
+def test_single_run_folder_in_english_replaced_atomically(single_results, tmp_path):
     """A single run's folder is one replication: bands collapse, probabilities are 0 or 1.
     The report folder is replaced as a whole, with no temporary folder left beside it."""
-    results = tmp_path / "single"
-    assert main(["run", str(overlay(SMALL)), "--out", str(results)]) == 0
     out = tmp_path / "reports" / "en"
     out.mkdir(parents=True)
     (out / "stale.txt").write_text("old")
-    files = build_report(results, out, lang="en", pdf=False)
+    files = build_report(single_results, out, lang="en", pdf=False)
     assert not (out / "stale.txt").exists() and files.html.is_file()
     assert [p.name for p in out.parent.iterdir()] == ["en"]
     b = files.budget
     assert b.replications == 1 and not b.monte_carlo
-    assert set(b.targets["probability"]) <= {0.0, 1.0}
-    total = b.rule_stats("total")
-    assert (total["p5"] == total["mean"]).all() and (total["p95"] == total["mean"]).all()
-    csv = pd.read_csv(results / "outlays.csv", index_col="year")
-    assert np.allclose(b.fund.paths.outlays[0], csv["total"].to_numpy())
-    resolved = tomllib.loads((results / "scenario.resolved.toml").read_text(encoding="utf-8"))
-    assert b.fund.principal[0] == resolved["fund"]["principal"]["resolved"]
-    assert "scenario.resolved.toml" in b.fund.source
+    params = pd.read_csv(single_results / "parameters.csv")
+    assert b.fund.principal[0] == pytest.approx(params["fund.principal"].iloc[0])
     page = files.html.read_text(encoding="utf-8")
     assert '<html lang="en">' in page and "1. Headline" in page and "Art. 8 apprenticeship pairing" in page
     assert "one run (no uncertainty bands" in page and all(f'data-chart="{c}"' in page for c in CHARTS)
+    assert "Budget forecast: Huishan craftsman fund: outlays" in page
 
 
-def test_without_chromium_html_is_written_and_exit_is_2(mc_report, tmp_path, monkeypatch, capsys):
-    folder, _ = mc_report
+def test_without_chromium_everything_else_is_written_and_exit_is_2(mc_results, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FORECAST_CHROMIUM", str(tmp_path / "no-such-chromium"))
     out = tmp_path / "rep"
-    assert main(["report", str(folder), "--out", str(out)]) == 2
+    assert main(["report", str(mc_results), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "apt-get install chromium" in err[0]
     assert (out / "report.html").is_file() and (out / "forecast.xlsx").is_file()
     assert not (out / "report.pdf").exists()
+    assert main(["report", str(mc_results), "--out", str(tmp_path / "nopdf"), "--no-pdf"]) == 0
+    assert not (tmp_path / "nopdf" / "report.pdf").exists()
 
 
-def test_bad_folders_exit_2_and_write_nothing(mc_report, tmp_path, capsys):
-    folder, _ = mc_report
-    before = sorted(p.name for p in folder.iterdir())
-    assert main(["report", str(folder), "--out", str(folder), "--no-pdf"]) == 2
+def test_bad_folders_exit_2_and_write_nothing(mc_results, tmp_path, capsys):
+    before = sorted(p.name for p in mc_results.iterdir())
+    assert main(["report", str(mc_results), "--out", str(mc_results), "--no-pdf"]) == 2
     assert "would replace the results folder" in capsys.readouterr().err
-    assert sorted(p.name for p in folder.iterdir()) == before
+    assert sorted(p.name for p in mc_results.iterdir()) == before
     assert main(["report", str(tmp_path / "missing"), "--no-pdf"]) == 2
     assert "results folder not found" in capsys.readouterr().err
     assert not (tmp_path / "missing").exists()
 
 
-def test_headline_table(mc_report):
-    folder, _ = mc_report
-    table = budget.headline(folder, lang="zh")
-    b = budget.load(folder)
+def test_a_folder_of_another_layout_exits_2_with_one_message(mc_results, tmp_path, capsys):
+    """An older layout (a single run's outlays, targets and ladder.csv only) is not guessed at."""
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in ("outlays.csv", "targets.csv", "scenario.resolved.toml"):
+        shutil.copy(mc_results / name, old / name)
+    (old / "ladder.csv").write_text("month,employed\n2025-01,20000\n", encoding="utf-8")
+    assert main(["report", str(old), "--no-pdf"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"forecast: error: {old}: not a results folder of this version")
+    assert "outlays_stats.csv" in err[0] and captured.out == ""
+    assert sorted(p.name for p in old.iterdir()) == ["ladder.csv", "outlays.csv", "scenario.resolved.toml",
+                                                     "targets.csv"]
+
+
+def test_missing_fund_parameter_exits_2_naming_the_column(mc_results, tmp_path, capsys):
+    folder = tmp_path / "results"
+    shutil.copytree(mc_results, folder)
+    pd.read_csv(folder / "parameters.csv").drop(columns=["fund.principal"]).to_csv(folder / "parameters.csv",
+                                                                                     index=False)
+    assert main(["report", str(folder), "--no-pdf"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "parameters.csv: fund.principal: missing column" in err[0]
+    assert not (folder / "report").exists()
+
+
+def test_headline_table(mc_results):
+    b = load(mc_results)
+    table = headline(b, lang="zh")
     assert len(table.columns) == len(b.years) + 1
-    assert [c.header for c in table.columns][1:4] == ["2025", "2026", "2027"]
-    assert "万元" in table.title and "所需本金" in table.caption
-    assert budget.headline(b, lang="en").caption.startswith("2025–2027 outlays")
-
-
-def _run_supports_reps() -> bool:
-    try:
-        build_parser().parse_args(["run", "x.toml", "--reps", "4"])
-        return True
-    except SystemExit:
-        return False
-
-
-def test_end_to_end_on_a_real_monte_carlo_run(overlay, tmp_path):
-    """A real `forecast run … --reps 4` (or its Python API while the option is not wired yet)."""
-    mc = pytest.importorskip("forecast.runs.montecarlo", reason="Monte Carlo runs not available yet")
-    import forecast
-    scenario_file = overlay(SMALL)
-    out = tmp_path / "mc"
-    if _run_supports_reps():
-        assert main(["run", str(scenario_file), "--reps", "4", "--backend", "serial", "--quiet",
-                     "--out", str(out)]) == 0
-    else:
-        mc.run_monte_carlo(forecast.load_scenario(scenario_file), seed=1, reps=4, out=out, backend="serial")
-    files = build_report(out, lang="zh", pdf=False)
-    b = files.budget
-    assert b.monte_carlo and b.replications == 4
-    assert "per replication" in b.fund.source
-    csv = pd.read_csv(out / "outlays.csv", index_col="year")
-    assert np.allclose(b.fund.paths.outlays.mean(axis=0), csv["total"].to_numpy(), atol=0.02)
-    params = pd.read_csv(out / "parameters.csv")
-    assert np.allclose(b.fund.principal, params["fund.principal"])
-    assert b.targets["entity"].astype(bool).sum() >= 5  # from the resolved scenario
-    page = files.html.read_text(encoding="utf-8")
-    assert all(f'data-chart="{c}"' in page for c in CHARTS)
+    assert [c.header for c in table.columns][1:5] == ["2025", "2026", "2027", "2028*"]
+    assert "万元" in table.title and "所需本金" in table.caption and "模拟次数 8" in table.caption
+    assert headline(b, lang="en").caption.startswith("2025–2027 outlays")
+    first = [str(c._cells[0]) for c in table.columns]
+    assert first[0] == "支出 均值" and first[1] == f"{b.rule_stats('total').loc[2025, 'mean'] / 1e4:,.1f}"

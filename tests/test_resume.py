@@ -11,9 +11,8 @@ import pandas as pd
 
 import forecast
 from forecast import cli
-from forecast.runs.checkpoint import checkpoint_dir
-from forecast.runs.montecarlo import STOP_AFTER_ENV
-from test_montecarlo import MINI, files
+from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
+from conftest import MINI, files
 
 
 def run(scenario, out, *extra, reps=5, seed=3):
@@ -21,18 +20,29 @@ def run(scenario, out, *extra, reps=5, seed=3):
                      "--out", str(out), *extra])
 
 
-def test_interrupt_then_resume_equals_uninterrupted(overlay, tmp_path, monkeypatch, capsys):
-    mini = overlay(MINI, "mini.toml")
+def ctrl_c_after(monkeypatch, n: int) -> None:
+    """Ctrl-C (KeyboardInterrupt) right after the n-th replication is saved in the checkpoint."""
+    save, saved = Checkpoint.save, []
+
+    def saving(self, rep, record, ledger=None):
+        save(self, rep, record, ledger)
+        saved.append(rep)
+        if len(saved) == n:
+            raise KeyboardInterrupt
+    monkeypatch.setattr(Checkpoint, "save", saving)
+
+
+def test_interrupt_then_resume_equals_uninterrupted(mini, tmp_path, monkeypatch, capsys):
     out = tmp_path / "mc"
-    monkeypatch.setenv(STOP_AFTER_ENV, "2")
-    assert run(mini, out, "--keep-ledgers") == 130
+    with monkeypatch.context() as patch:
+        ctrl_c_after(patch, 2)
+        assert run(mini, out, "--keep-ledgers") == 130
     err = capsys.readouterr().err
     assert "interrupted: 2 of 5" in err and "--resume" in err
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".mc")], "half-written folder left"
     cp = checkpoint_dir(out)
     assert sorted(p.name for p in cp.glob("rep-*.json")) == ["rep-000000.json", "rep-000001.json"]
-    monkeypatch.delenv(STOP_AFTER_ENV)
     assert run(mini, out, "--keep-ledgers", "--resume") == 0
     assert "resuming: 2 of 5" in capsys.readouterr().err
     assert not cp.exists()
@@ -50,12 +60,11 @@ def test_interrupt_then_resume_equals_uninterrupted(overlay, tmp_path, monkeypat
     assert (led["rep"] == 3).all() and led["amount"].sum() == own["amount"].sum() and len(led) == len(own)
 
 
-def test_resume_checks_the_run(overlay, tmp_path, monkeypatch, capsys):
-    mini = overlay(MINI, "mini.toml")
+def test_resume_checks_the_run(mini, overlay, tmp_path, monkeypatch, capsys):
     out = tmp_path / "mc"
-    monkeypatch.setenv(STOP_AFTER_ENV, "1")
-    assert run(mini, out) == 130
-    monkeypatch.delenv(STOP_AFTER_ENV)
+    with monkeypatch.context() as patch:
+        ctrl_c_after(patch, 1)
+        assert run(mini, out) == 130
     capsys.readouterr()
     assert run(mini, out, "--resume", seed=4) == 2
     assert "seed" in capsys.readouterr().err
@@ -70,8 +79,7 @@ def test_resume_checks_the_run(overlay, tmp_path, monkeypatch, capsys):
     assert "no checkpoint" in capsys.readouterr().err
 
 
-def test_ctrl_c_in_a_subprocess(overlay, tmp_path, capsys):
-    mini = overlay(MINI, "mini.toml")
+def test_ctrl_c_in_a_subprocess(mini, tmp_path, capsys):
     out = tmp_path / "mc"
     cmd = [sys.executable, "-m", "forecast.cli", "run", str(mini), "--reps", "10", "--seed", "3",
            "--backend", "serial", "--out", str(out)]

@@ -1,5 +1,5 @@
-"""forecast.xlsx: reopens with openpyxl, its figures equal the results folder's CSV files,
-numbers are numbers with number formats, headers frozen, charts embedded."""
+"""forecast.xlsx of a real Monte Carlo run: reopens with openpyxl, its figures equal the results
+folder's files, numbers are numbers with number formats, headers frozen, charts embedded."""
 from __future__ import annotations
 
 import zipfile
@@ -9,23 +9,21 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from budget_fixture import make_mc_folder
-from forecast.outputs import budget
-from forecast.outputs.budget_charts import write_charts
 from forecast.model.fund import fund_paths, principal_needed_quantile
-from forecast.outputs.workbook import SHEETS, write_workbook
+from forecast.outputs.budget import load
+from forecast.outputs.report_charts import write_charts
+from forecast.outputs.workbook import SHEETS, sheet_names, write_workbook
 
 WAN = 10_000.0
+ZH = sheet_names("zh")
 
 
 @pytest.fixture(scope="module")
-def mc(tmp_path_factory, huishan):
-    folder = make_mc_folder(huishan, tmp_path_factory.mktemp("mc") / "results", replications=40)
-    b = budget.load(folder)
+def mc(mc_results, tmp_path_factory):
+    b = load(mc_results)
     out = tmp_path_factory.mktemp("wb")
-    charts = write_charts(b, out / "charts", "zh")
-    path = write_workbook(b, out / "forecast.xlsx", "zh", charts)
-    return folder, b, path
+    path = write_workbook(b, out / "forecast.xlsx", "zh", write_charts(b, out / "charts", "zh"))
+    return mc_results, b, path
 
 
 def _sheet_table(ws, header_row: int = 1) -> pd.DataFrame:
@@ -39,11 +37,17 @@ def _sheet_table(ws, header_row: int = 1) -> pd.DataFrame:
     return pd.DataFrame(body, columns=head)
 
 
+def test_sheets_in_order():
+    assert list(ZH.values()) == ["摘要", "支出(均值)", "支出分位数", "已承诺支出", "目标", "基金", "假设与参数",
+                                 "奖励规则", "图表"]
+    assert list(ZH) == list(SHEETS)
+
+
 def test_outlays_sheet_equals_outlays_csv(mc):
     folder, b, path = mc
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[:8] == list(SHEETS["zh"].values())[:8]
-    ws = wb[SHEETS["zh"]["outlays"]]
+    assert wb.sheetnames == list(ZH.values())
+    ws = wb[ZH["outlays"]]
     csv = pd.read_csv(folder / "outlays.csv", index_col="year")
     years = list(csv.index)
     header = [c.value for c in ws[1]]
@@ -66,7 +70,7 @@ def test_outlays_sheet_equals_outlays_csv(mc):
 
 def test_percentile_sheet_equals_outlays_stats_csv(mc):
     folder, b, path = mc
-    ws = openpyxl.load_workbook(path)[SHEETS["zh"]["stats"]]
+    ws = openpyxl.load_workbook(path)[ZH["stats"]]
     got = _sheet_table(ws)
     stats = pd.read_csv(folder / "outlays_stats.csv").set_index(["year", "rule"])
     assert len(got) == len(stats)
@@ -81,60 +85,69 @@ def test_percentile_sheet_equals_outlays_stats_csv(mc):
 
 def test_liabilities_are_the_years_after_the_policy(mc):
     folder, b, path = mc
-    ws = openpyxl.load_workbook(path)[SHEETS["zh"]["liabilities"]]
-    got = _sheet_table(ws)
+    got = _sheet_table(openpyxl.load_workbook(path)[ZH["liabilities"]])
     reps = pd.read_parquet(folder / "replications.parquet")
     later = reps[reps["year"] > 2027]
-    assert set(got["规则"]) == {"HS-A2b", "HS-A8b", "total"}  # the only rules paying after 2027 here
-    per_rep = later[later["rule"] == "HS-A2b"].groupby("replication")["amount"].sum()
-    row = got[(got["规则"] == "HS-A2b") & (got["年份"] == "合计(各年)")].iloc[0]
+    paying = {r for r in b.cash if later[r].sum() > 0}
+    assert paying and set(got["规则"]) == paying | {"total"}  # only the rules paying after 2027
+    assert set(got["年份"]) == {2028, 2029, 2030, 2031, 2032, "各年合计"}
+    per_rep = later.groupby("replication")["HS-A2b"].sum()
+    row = got[(got["规则"] == "HS-A2b") & (got["年份"] == "各年合计")].iloc[0]
     assert row["均值"] * WAN == pytest.approx(per_rep.mean(), rel=1e-9)
     assert row["95%分位"] * WAN == pytest.approx(np.percentile(per_rep, 95), rel=1e-9)
     y2030 = got[(got["规则"] == "total") & (got["年份"] == 2030)].iloc[0]
-    assert y2030["均值"] * WAN == pytest.approx(later[later["year"] == 2030]["amount"].sum() / 40, rel=1e-9)
+    assert y2030["均值"] * WAN == pytest.approx(later[later["year"] == 2030]["total"].mean(), rel=1e-9)
 
 
 def test_fund_and_targets_sheets(mc):
     folder, b, path = mc
     wb = openpyxl.load_workbook(path)
-    ws = wb[SHEETS["zh"]["fund"]]
+    ws = wb[ZH["fund"]]
     fund = _sheet_table(ws)
     params = pd.read_csv(folder / "parameters.csv")
     totals = pd.read_csv(folder / "outlays_stats.csv")
-    reps = pd.read_parquet(folder / "replications.parquet")
-    m = reps.pivot_table(index="replication", columns="year", values="amount", aggfunc="sum").to_numpy()
-    p = fund_paths(m, params["fund.principal"], params["fund.return_rate"])
+    m = pd.read_parquet(folder / "replications.parquet").pivot(index="replication", columns="year",
+                                                                values="total").to_numpy()
+    p = fund_paths(m, params["fund.principal"], params["fund.return_rate"], params["fund.top_up_per_year"])
     years = fund[fund["年份"].apply(lambda v: isinstance(v, int))]
     assert list(years["年份"]) == b.years
     assert list(years["P(支出>收益)"]) == pytest.approx(list((p.outlays > p.returns).mean(axis=0)))
-    assert list(years["收益均值"] * WAN) == pytest.approx(list(p.returns.mean(axis=0)))
-    assert list(years["支出均值"] * WAN) == pytest.approx(list(totals[totals["rule"] == "total"]["mean"]), abs=0.01)
+    assert list(years["基金收益 均值"] * WAN) == pytest.approx(list(p.returns.mean(axis=0)))
+    assert list(years["年末本金 5%分位"] * WAN) == pytest.approx(list(np.percentile(p.balance, 5, axis=0)))
+    assert list(years["支出 均值"] * WAN) == pytest.approx(list(totals[totals["rule"] == "total"]["mean"]), abs=0.01)
     needed = principal_needed_quantile(m, params["fund.return_rate"], 0.95) / WAN
-    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "收益覆盖95%情形支出所需本金(万元)")
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "收益覆盖95%情形所需本金(万元)")
     assert row[3] == pytest.approx(needed)
-    targets = _sheet_table(wb[SHEETS["zh"]["targets"]])
+    targets = _sheet_table(wb[ZH["targets"]])
     csv = pd.read_csv(folder / "targets.csv")
     assert list(targets["目标"]) == list(csv["target"])
     assert list(targets["达成概率"]) == pytest.approx(list(csv["probability"]))
-    assert wb[SHEETS["zh"]["targets"]].cell(2, 4).number_format == "0.0%"
+    assert list(targets["均值"]) == pytest.approx(list(csv["value_mean"]))
+    assert targets.set_index("目标").loc["HS-T4", "指标"] == "新建市级技能大师工作室"
+    assert wb[ZH["targets"]].cell(2, 4).number_format == "0.0%"
 
 
-def test_assumptions_sheet_lists_every_parameter_with_its_source(mc, huishan):
+def test_assumptions_sheet_lists_every_parameter_with_its_source(mc, small):
     folder, b, path = mc
     wb = openpyxl.load_workbook(path)
-    got = _sheet_table(wb[SHEETS["zh"]["assumptions"]])
-    register = pd.DataFrame(huishan.parameters())
+    got = _sheet_table(wb[ZH["assumptions"]])
+    register = pd.DataFrame(small.parameters())
     assert list(got["参数"]) == list(register["parameter"])
     assert list(got["设定(值或分布)"]) == list(register["specification"])
     assert list(got["来源"]) == list(register["source"])
+    assert set(got["类型"]) == {"假设", "政策"}
     assert all(s for s in got["来源"])
+    params = pd.read_csv(folder / "parameters.csv")
     principal = got[got["参数"] == "fund.principal"].iloc[0]
-    assert principal["取值(均值)"] == pytest.approx(pd.read_csv(folder / "parameters.csv")["fund.principal"].mean())
+    assert principal["取值(均值)"] == pytest.approx(params["fund.principal"].mean())
+    assert principal["95%分位"] == pytest.approx(np.percentile(params["fund.principal"], 95))
+    assert pd.isna(got[got["参数"] == "ladder.min_months"].iloc[0]["取值(均值)"])  # a table by level: no value
     assert "HS-A3a" in got[got["参数"] == "pathways.night_school.pass_rate"]["相关规则"].iloc[0]
-    rules = _sheet_table(wb[SHEETS["zh"]["rules"]])
-    assert list(rules["规则"]) == [r.id for r in huishan.policy.rules]
+    rules = _sheet_table(wb[ZH["rules"]])
+    assert list(rules["规则"]) == [r.id for r in small.policy.rules]
     assert all(s.startswith("seed 000") for s in rules["来源"])
-    assert rules[rules["规则"] == "HS-A8b"]["金额"].iloc[0].startswith("12个月内达高级工 2,000")
+    assert rules[rules["规则"] == "HS-A8b"]["奖励标准"].iloc[0].startswith("12个月内达高级工 2,000")
+    assert rules[rules["规则"] == "HS-A1d"]["奖励标准"].iloc[0] == "一等奖 2,000; 二等奖 800; 三等奖 300元"
 
 
 def test_charts_embedded_and_english_sheets(mc, tmp_path):
@@ -144,7 +157,9 @@ def test_charts_embedded_and_english_sheets(mc, tmp_path):
     assert len(media) == 5
     en = write_workbook(b, tmp_path / "en.xlsx", "en")
     wb = openpyxl.load_workbook(en)
-    assert wb.sheetnames == [v for k, v in SHEETS["en"].items() if k != "charts"]
-    summary = wb[SHEETS["en"]["summary"]]
+    assert wb.sheetnames == [v for k, v in sheet_names("en").items() if k != "charts"]
+    summary = wb[sheet_names("en")["summary"]]
     labels = [summary.cell(r, 1).value for r in range(1, summary.max_row + 1)]
     assert any(str(v).startswith("outlays 2025–2027") for v in labels)
+    rules = _sheet_table(wb[sheet_names("en")["rules"]])
+    assert rules[rules["rule"] == "HS-A8b"]["amounts"].iloc[0].startswith("senior within 12 months 2,000")

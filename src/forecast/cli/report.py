@@ -1,8 +1,10 @@
-"""`forecast report RESULTS_DIR [--lang zh|en] [--out DIR]`: the budget view of a results folder.
+"""`forecast report RESULTS_DIR [--lang zh|en] [--out DIR] [--no-pdf]`: the budget view of a results folder.
 
 Writes report.html (self-contained), report.pdf (headless Chromium), forecast.xlsx and the
 charts into DIR (default RESULTS_DIR/report), atomically, and prints the headline in 万元.
 Without Chromium it writes everything but the PDF, says how to install Chromium and exits 2.
+A folder that is not a results folder of this version (read_results) exits 2 with one
+message naming the file and the problem, and nothing is written.
 """
 from __future__ import annotations
 
@@ -10,9 +12,8 @@ import sys
 
 
 def _report(args) -> int:
-    from forecast.outputs.budget import headline
-    from forecast.outputs.terminal import console
     from forecast.outputs.report import CHROMIUM_HINT, build_report
+    from forecast.outputs.terminal import console, headline
 
     files = build_report(args.results, args.out, lang=args.lang, pdf=not args.no_pdf)
     con = console()
@@ -29,7 +30,7 @@ def add_parser(subparsers) -> None:
     """Register `forecast report` on the `forecast` command's subparsers."""
     p = subparsers.add_parser("report", help="budget report of a results folder: HTML, PDF, Excel and charts",
                               description=__doc__.splitlines()[0])
-    p.add_argument("results", help="results folder written by `forecast run` (Monte Carlo or single run)")
+    p.add_argument("results", help="results folder written by `forecast run` (one run or N replications)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report and charts (default zh)")
     p.add_argument("--out", help="output folder (default RESULTS_DIR/report), replaced atomically")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF (no Chromium needed)")

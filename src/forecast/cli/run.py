@@ -58,8 +58,8 @@ def main(args) -> int:
 
 def _single(args, scenario, out: Path) -> int:
     from forecast.api import run_single
-    from forecast.outputs.budget import Budget, headline
-    from forecast.outputs.terminal import console, outlays_table, targets_table
+    from forecast.outputs.budget import Budget
+    from forecast.outputs.terminal import console, headline, outlays_table, targets_table
 
     result, agg = run_single(scenario, seed=args.seed, out=out, uncertain=not args.central, argv=args.argv)
     con = console()
@@ -75,8 +75,8 @@ def _monte_carlo(args, scenario, out: Path) -> int:
     from rich.console import Console
 
     from forecast.api import run_monte_carlo
-    from forecast.outputs.budget import Budget, headline
-    from forecast.outputs.terminal import console, mc_outlays_table, mc_targets_table
+    from forecast.outputs.budget import Budget
+    from forecast.outputs.terminal import console, headline, mc_outlays_table, mc_targets_table
     from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
 
     backend = args.backend or ("dask" if args.scheduler else "processes")

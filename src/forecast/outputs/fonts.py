@@ -26,7 +26,7 @@ PREFERRED = (
     "Arial Unicode MS",
 )
 #: Characters the charts print: a font must have all of them.
-PROBE = "惠山工匠基金支出收益万元年第一二三四五六七八九十条概率目标本金余额技能人才比重师傅"
+PROBE = "工匠基金支出收益万元年第一二三四五六七八九十条概率目标本金余额技能人才比重师傅"
 _FILE_HINT = re.compile(r"cjk|sourcehan|han ?sans|wqy|wenquanyi|droidsansfallback|simhei|msyh|yahei|pingfang|"
                         r"hiragino|uming|ukai|notosanssc|notoserifsc|arialuni", re.I)
 INSTALL_HINT = ("install a CJK font, e.g. `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or "
@@ -41,7 +41,7 @@ def _covers(path: str, text: str = PROBE) -> bool:
     try:
         from matplotlib.ft2font import FT2Font
         charmap = FT2Font(path).get_charmap()
-    except Exception:  # unreadable font file
+    except (OSError, RuntimeError, ValueError):  # unreadable font file: not a candidate
         return False
     return all(ord(c) in charmap for c in text)
 
@@ -66,7 +66,7 @@ def cjk_font() -> str | None:
             try:
                 font_manager.fontManager.addfont(path)
                 added = True
-            except Exception:  # not a font matplotlib can read
+            except (OSError, RuntimeError, ValueError):  # not a font matplotlib can read: skip it
                 continue
     found = _search() if added else None
     if found:
@@ -99,7 +99,7 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
 
 def drawable(text: str) -> str:
     """`text` as it can be drawn: unchanged with a CJK font, else without its CJK characters
-    (an English chart of a Chinese scenario keeps its Latin part: "… (Huishan, Wuxi)")."""
+    (an English chart of a Chinese scenario title keeps its Latin part: "… 2025–2027 (Wuxi)")."""
     if cjk_font():
         return text
     return re.sub(r"\s{2,}", " ", _CJK.sub("", text)).strip(" :;,")

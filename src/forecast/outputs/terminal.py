@@ -1,91 +1,131 @@
-"""Terminal tables: outlays by year and article in 万元, targets with value against goal."""
+"""Terminal tables (rich): a run's outlays by year and article and its targets, the Monte Carlo
+summaries, and the budget headline, amounts in 万元. Words from the catalogue (`labels.py`):
+the tables of `forecast run` are in English by default, the budget headline in Chinese."""
 from __future__ import annotations
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-WAN = 10_000.0
-
-
-def outlays_table(outlays: pd.DataFrame, scenario, title: str) -> Table:
-    """Rows are rules grouped by article, columns years, cells 万元; totals last."""
-    table = Table(title=title, title_justify="left")
-    table.add_column("article / rule")
-    years = list(outlays.index)
-    end = scenario.policy.valid_to.year
-    for y in years:
-        table.add_column(str(y) + ("*" if y > end else ""), justify="right")
-    table.add_column("total", justify="right")
-    for rule in scenario.policy.rules:
-        if rule.id not in outlays:
-            continue
-        col = outlays[rule.id] / WAN
-        table.add_row(f"{rule.article} {rule.id}", *[f"{v:,.1f}" for v in col], f"{col.sum():,.1f}")
-    total = outlays.sum(axis=1) / WAN
-    table.add_row("total", *[f"{v:,.1f}" for v in total], f"{total.sum():,.1f}", style="bold")
-    table.caption = f"万元 (10,000 yuan). * after the policy's end ({end}): obligations it committed."
-    return table
-
-
-def targets_table(targets: pd.DataFrame) -> Table:
-    table = Table(title="2027 targets", title_justify="left")
-    for col, just in (("target", "left"), ("what", "left"), ("value", "right"), ("goal", "right"), ("met", "center")):
-        table.add_column(col, justify=just)
-    for row in targets.itertuples():
-        fmt = (lambda v: f"{v:.1%}") if row.metric == "skilled_share_end" else (lambda v: f"{v:,.0f}")
-        table.add_row(row.target, row.text[:60], fmt(row.value), fmt(row.goal), "yes" if row.met else "no")
-    return table
+from forecast.outputs.budget import Budget
+from forecast.outputs.labels import WAN, Labels, wan
+from forecast.outputs.wording import goal_text, policy_span, value_text, year_head
+from forecast.runs.aggregate import Aggregate
+from forecast.runs.statistics import TOTAL
+from forecast.scenario.scenario import Scenario
 
 
 def console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=160)
 
 
-def mc_outlays_table(agg) -> Table:
-    """Monte Carlo outlays per year in 万元: mean, 90 % range (5th–95th percentile), median and
-    the mean's Monte Carlo standard error; then the policy-period and horizon totals."""
-    sc, s = agg.scenario, agg.summary
-    end = sc.policy.valid_to.year
-    table = Table(title=f"{sc.title}: fund outlays by year, {agg.reps} replications (seed {agg.seed})",
-                  title_justify="left")
-    for col, just in (("year", "left"), ("mean", "right"), ("90 % range", "right"), ("median", "right"),
-                      ("MC SE", "right")):
-        table.add_column(col, justify=just)
-    for y, v in s["outlays_yuan_by_year"].items():
-        table.add_row(y + ("*" if int(y) > end else ""), f"{v['mean'] / WAN:,.1f}",
-                      f"{v['p5'] / WAN:,.1f} – {v['p95'] / WAN:,.1f}", f"{v['p50'] / WAN:,.1f}",
-                      "" if v["mc_se"] is None else f"{v['mc_se'] / WAN:,.1f}")
-    h = s["headline"]
-    labels = {"outlays_yuan_in_policy_period": f"{sc.policy.valid_from.year}–{end} (policy)",
-              "outlays_yuan_horizon": f"{sc.start.year}–{sc.end.year} (all)",
-              "committed_after_policy_yuan": f"committed after {end}"}
-    for key, label in labels.items():
-        v = h[key]
-        table.add_row(label, f"{v['mean'] / WAN:,.1f}", f"{v['p5'] / WAN:,.1f} – {v['p95'] / WAN:,.1f}",
-                      f"{v['p50'] / WAN:,.1f}", "" if v["mc_se"] is None else f"{v['mc_se'] / WAN:,.1f}",
-                      style="bold" if key == "outlays_yuan_in_policy_period" else None)
-    conv = s["convergence"]
-    unsettled = conv["unsettled"]
-    which = ", ".join(unsettled) if len(unsettled) <= 3 else f"{len(unsettled)} headline figures"
-    verdict = ("settled: more replications would not move the headline figures beyond their tolerance"
-               if conv["settled"] else
-               f"not settled ({which}): about {conv['reps_needed']:,} replications needed"
-               if conv["reps_needed"] else f"not settled ({which})")
-    table.caption = (f"万元 (10,000 yuan). * after the policy's end ({end}): obligations it committed. "
-                     f"90 % range: 5th–95th percentile over futures; MC SE: standard error of the mean. "
-                     f"Convergence: {verdict}.")
+def outlays_table(outlays: pd.DataFrame, scenario: Scenario, title: str, lang: str = "en") -> Table:
+    """One future's outlays (yuan, year × cash rule): rules grouped by article, years as
+    columns, cells in 万元; the total last."""
+    L = Labels(lang, scenario)
+    end = scenario.policy.valid_to.year
+    table = Table(title=title, title_justify="left")
+    table.add_column(L("terminal.article_rule"))
+    for y in outlays.index:
+        table.add_column(year_head(scenario.policy, y), justify="right")
+    table.add_column(L("total"), justify="right")
+    for rule in scenario.policy.rules:
+        if rule.id not in outlays:
+            continue
+        col = outlays[rule.id] / WAN
+        table.add_row(f"{rule.article} {rule.id}", *[f"{v:,.1f}" for v in col], f"{col.sum():,.1f}")
+    total = outlays[[r for r in scenario.policy.rule_ids() if r in outlays]].sum(axis=1) / WAN
+    table.add_row(L("total"), *[f"{v:,.1f}" for v in total], f"{total.sum():,.1f}", style="bold")
+    table.caption = L("terminal.outlays_caption", end=end)
     return table
 
 
-def mc_targets_table(agg) -> Table:
+def targets_table(targets: pd.DataFrame, scenario: Scenario, lang: str = "en") -> Table:
+    """One future's targets (target, value): the value, the goal and whether it is met."""
+    L = Labels(lang, scenario)
+    table = Table(title=L("terminal.targets_title", end=scenario.policy.valid_to.year), title_justify="left")
+    for col, just in (("target", "left"), ("what", "left"), ("value", "right"), ("goal", "right")):
+        table.add_column(L(col), justify=just)
+    table.add_column(L("terminal.met"), justify="center")
+    values = targets.set_index("target")["value"]
+    for t in scenario.targets:
+        v = float(values[t.id])
+        table.add_row(t.id, t.text[:60], value_text(t, v), goal_text(t), L("yes") if t.met(v) else L("no"))
+    return table
+
+
+def mc_outlays_table(agg: Aggregate, lang: str = "en") -> Table:
+    """Monte Carlo outlays per year in 万元: mean, 90 % range (5th–95th percentile), median and
+    the mean's Monte Carlo standard error; then the policy-period and horizon totals."""
+    sc, s = agg.scenario, agg.summary
+    L = Labels(lang, sc)
+    end = sc.policy.valid_to.year
+    table = Table(title=L("terminal.mc_title", title=sc.title, reps=agg.reps, seed=agg.seed), title_justify="left")
+    for key, just in (("year", "left"), ("mean", "right"), ("range90", "right"), ("p50", "right"),
+                      ("terminal.mc_se", "right")):
+        table.add_column(L(key), justify=just)
+
+    def cells(v: dict) -> list[str]:
+        return [f"{v['mean'] / WAN:,.1f}", f"{v['p5'] / WAN:,.1f} – {v['p95'] / WAN:,.1f}", f"{v['p50'] / WAN:,.1f}",
+                "" if v["mc_se"] is None else f"{v['mc_se'] / WAN:,.1f}"]
+
+    for y, v in s["outlays_yuan_by_year"].items():
+        table.add_row(year_head(sc.policy, int(y)), *cells(v))
+    h = s["headline"]
+    rows = {"outlays_yuan_in_policy_period": L("terminal.policy_total", span=policy_span(sc.policy)),
+            "outlays_yuan_horizon": L("terminal.horizon_total", span=f"{sc.start.year}–{sc.end.year}"),
+            "committed_after_policy_yuan": L("terminal.committed_total", end=end)}
+    for key, label in rows.items():
+        table.add_row(label, *cells(h[key]), style="bold" if key == "outlays_yuan_in_policy_period" else None)
+    conv = s["convergence"]
+    unsettled = conv["unsettled"]
+    which = (L.join(unsettled) if len(unsettled) <= 3 else L("terminal.unsettled_many", n=len(unsettled)))
+    verdict = (L("terminal.settled") if conv["settled"] else
+               L("terminal.unsettled", which=which, n=f"{conv['reps_needed']:,}") if conv["reps_needed"] else
+               L("terminal.unsettled_plain", which=which))
+    table.caption = L("terminal.mc_caption", end=end, verdict=verdict)
+    return table
+
+
+def mc_targets_table(agg: Aggregate, lang: str = "en") -> Table:
     """Probability that each target is met, with its Monte Carlo standard error and the range of values."""
-    table = Table(title=f"{agg.scenario.policy.valid_to.year} targets: probability of being met", title_justify="left")
-    for col, just in (("target", "left"), ("what", "left"), ("goal", "right"), ("P(met)", "right"),
-                      ("± MC SE", "right"), ("median value (90 % range)", "right")):
-        table.add_column(col, justify=just)
-    for row in agg.targets.itertuples():
-        fmt = (lambda v: f"{v:.1%}") if row.metric == "skilled_share_end" else (lambda v: f"{v:,.0f}")
-        table.add_row(row.target, row.text[:52], fmt(row.goal), f"{row.probability:.0%}", f"{row.mc_se:.1%}",
-                      f"{fmt(row.value_p50)} ({fmt(row.value_p5)} – {fmt(row.value_p95)})")
+    sc = agg.scenario
+    L = Labels(lang, sc)
+    table = Table(title=L("terminal.mc_targets_title", end=sc.policy.valid_to.year), title_justify="left")
+    for key, just in (("target", "left"), ("what", "left"), ("goal", "right"), ("terminal.p_met", "right"),
+                      ("terminal.pm_se", "right"), ("terminal.median_range", "right")):
+        table.add_column(L(key), justify=just)
+    rows = agg.targets.set_index("target")
+    for t in sc.targets:
+        row = rows.loc[t.id]
+        f = lambda v: value_text(t, v)  # noqa: E731
+        table.add_row(t.id, t.text[:52], goal_text(t), f"{row['probability']:.0%}", f"{row['mc_se']:.1%}",
+                      f"{f(row['value_p50'])} ({f(row['value_p5'])} – {f(row['value_p95'])})")
+    return table
+
+
+def headline(budget: Budget, lang: str = "zh") -> Table:
+    """The budget headline in 万元: yearly total outlays (mean and 90 % range), the fund's
+    returns and principal, P(outlays > returns); the caption gives the policy period's total,
+    the committed liabilities and the principal needed."""
+    b = budget
+    L = Labels(lang, b.scenario)
+    h = b.headline_numbers()
+    table = Table(title=L("terminal.headline_title", title=b.title), title_justify="left")
+    table.add_column("")
+    for y in b.years:
+        table.add_column(year_head(b.policy, y), justify="right")
+    tot = b.rule_stats(TOTAL)
+    fund = b.fund.table().set_index("year")
+    rows = [(f"{L('outlays')} {L('mean')}", tot["mean"]), (f"{L('outlays')} {L('p5')}", tot["p5"]),
+            (f"{L('outlays')} {L('p95')}", tot["p95"]), (f"{L('returns')} {L('mean')}", fund["returns_mean"]),
+            (f"{L('balance')} {L('mean')}", fund["balance_mean"])]
+    for label, series in rows:
+        table.add_row(label, *[wan(series.loc[y]) for y in b.years])
+    table.add_row(L("p_exceed"), *[f"{p:.0%}" for p in b.fund.exceed_probability], style="bold")
+    ip, cm = h["in_period"], h["committed"]
+    table.caption = L("terminal.headline_caption", span=policy_span(b.policy), end=b.end_year,
+                      ip=wan(ip["mean"], 0), lo=wan(ip["p5"], 0), hi=wan(ip["p95"], 0), cm=wan(cm["mean"], 0),
+                      clo=wan(cm["p5"], 0), chi=wan(cm["p95"], 0), needed=wan(h["needed_p95"], 0),
+                      reps=b.replications)
     return table

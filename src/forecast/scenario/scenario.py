@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from forecast.core.errors import InputError
 from forecast.policy.policy import Policy, Target
 from forecast.scenario.files import load_chain
 from forecast.scenario.params import LevelTable, Param, param_rng
@@ -62,10 +63,19 @@ class Scenario:
 
     # --- behaviour --------------------------------------------------------------------------
     def response_ratio(self, rule_ids: list[str]) -> float:
-        """How generous these rules are now relative to the root base policy (1 in the base)."""
+        """How generous these rules are now relative to the root base policy (1 in the base).
+
+        A base that pays nothing for the rules gives no reference: a reform that starts paying
+        for them needs its own volume assumption, so that is an error, not a ratio of 1."""
         ref = sum(self.reference_scales[r] for r in rule_ids)
         now = sum(self.policy.rule(r).scale() for r in rule_ids)
-        return now / ref if ref > 0 else 1.0
+        if ref > 0:
+            return now / ref
+        if now > 0:
+            raise InputError(str(self.path), "reference_amounts", f"the base policy pays nothing for {', '.join(rule_ids)}, "
+                             "so a response to paying for them cannot be scaled from it",
+                             "a base that pays the rules, or the volume under the new amounts as the assumption")
+        return 1.0
 
     # --- drawing ----------------------------------------------------------------------------
     def resolve(self, seed_sequence: np.random.SeedSequence | None = None) -> Values:

@@ -79,8 +79,10 @@ class Apprenticeship(Pathway):
         waiting = len(self.slots.get_queue)
         if not waiting:
             return
-        load = np.bincount(self.pairs.master[self.pairs.open_ids()], minlength=w.n)
-        masters = np.flatnonzero(w.active & (w.level >= p.master_min_level) & (load < self.capacity))
+        free = w.active & (w.level >= p.master_min_level)
+        busy, load = np.unique(self.pairs.master[self.pairs.open_ids()], return_counts=True)
+        free[busy[load >= self.capacity]] = False   # masters whose slots are all taken
+        masters = np.flatnonzero(free)
         pupils = np.flatnonzero(w.active & (w.pair < 0) & _at_levels(w.level, self.taught))
         k = min(waiting, len(masters), len(pupils))
         if not k:
@@ -122,9 +124,10 @@ class Apprenticeship(Pathway):
     def _left(self, idx: np.ndarray) -> None:
         """Pairings whose apprentice or master leaves the district end."""
         q = self.pairs.open_ids()
-        if len(q):
-            gone = np.isin(self.pairs.apprentice[q], idx) | np.isin(self.pairs.master[q], idx)
-            self._close(q[gone])
+        if len(q) and len(idx):
+            leaving = np.zeros(self.sim.workers.n, bool)
+            leaving[idx] = True
+            self._close(q[leaving[self.pairs.apprentice[q]] | leaving[self.pairs.master[q]]])
 
     def _certified(self, idx: np.ndarray, new_levels: np.ndarray, t: int) -> None:
         """Certificates of apprentices within the milestone window go to their masters' rule."""

@@ -1,0 +1,83 @@
+"""`forecast report`: the budget view of a results folder as a printable report.
+
+`build_report(results_dir, out_dir, lang, pdf)` reads the folder with `read_results` (the one
+results layout; anything else is refused with its InputError) and writes, atomically, into
+out_dir (default RESULTS_DIR/report):
+
+- report.html — one self-contained page rendered from Jinja2 templates (templates/*.html,
+  autoescaped) with report.css inline and the charts as SVG data URIs: headline figures, each
+  article, committed liabilities, the targets, the fund, the ladder, then the rules and the
+  assumptions with their sources;
+- report.pdf — report.html printed by headless Chromium (`chromium.py`); without Chromium it
+  is left out and `ReportFiles.chromium_missing` says so (the command exits 2);
+- forecast.xlsx (`workbook.py`) and charts/*.png, *.svg (`report_charts.py`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from forecast.core.atomic import atomic_dir
+from forecast.core.errors import InputError
+from forecast.outputs.budget import Budget, load
+from forecast.outputs.labels import Labels
+from forecast.outputs.report.chromium import CHROMIUM_HINT, find_chromium, print_pdf
+from forecast.outputs.report.context import context
+from forecast.outputs.report_charts import write_charts
+from forecast.outputs.workbook import write_workbook
+
+HERE = Path(__file__).parent
+CSS_FILE = HERE / "report.css"
+
+__all__ = ["build_report", "render_html", "ReportFiles", "find_chromium", "print_pdf", "CHROMIUM_HINT"]
+
+
+@dataclass
+class ReportFiles:
+    """What `build_report` wrote, and the budget it wrote it from."""
+
+    out_dir: Path
+    html: Path
+    pdf: Path | None
+    workbook: Path
+    charts: dict
+    budget: Budget
+    chromium_missing: bool = False
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def render_html(b: Budget, charts: dict, lang: str = "zh", source: str = "") -> str:
+    """The report as one self-contained HTML page; `charts` as `write_charts` returns them,
+    `source` the results folder named in the footer."""
+    ctx = context(b, charts, lang, source, CSS_FILE.read_text(encoding="utf-8"))
+    return _environment().get_template("report.html").render(ctx)
+
+
+def build_report(results_dir: str | Path, out_dir: str | Path | None = None, lang: str = "zh",
+                 pdf: bool = True) -> ReportFiles:
+    """Charts, workbook, HTML and (with Chromium) PDF of a results folder, written atomically."""
+    Labels(lang)  # an unknown language is refused before anything is read
+    results_dir = Path(results_dir)
+    out = Path(out_dir) if out_dir else results_dir / "report"
+    res, target = results_dir.resolve(), out.resolve()
+    if target == res or target in res.parents:
+        raise InputError(str(out), "--out", "would replace the results folder it reads",
+                         "a folder outside the results, e.g. RESULTS_DIR/report (the default)")
+    b = load(results_dir)
+    chromium = find_chromium() if pdf else None
+    with atomic_dir(out) as tmp:
+        charts = write_charts(b, tmp / "charts", lang)
+        write_workbook(b, tmp / "forecast.xlsx", lang, charts)
+        (tmp / "report.html").write_text(render_html(b, charts, lang, str(results_dir)), encoding="utf-8")
+        if chromium:
+            print_pdf(tmp / "report.html", tmp / "report.pdf", chromium)
+    placed = {name: {**chart, "png": out / "charts" / chart["png"].name, "svg": out / "charts" / chart["svg"].name}
+              for name, chart in charts.items()}
+    return ReportFiles(out, out / "report.html", out / "report.pdf" if chromium else None, out / "forecast.xlsx",
+                       placed, b, chromium_missing=pdf and not chromium)

@@ -1,0 +1,184 @@
+"""What the report's templates show: the budget view turned into texts and table rows.
+
+Every figure is formatted here (万元, percentages), every word comes from the catalogue
+(`labels.py`); the templates only lay the rows out, so they hold no arithmetic and no text of
+their own. The charts are embedded as base64 SVG data URIs: the page needs no other file.
+"""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import numpy as np
+
+from forecast.outputs import fonts
+from forecast.outputs.budget import Budget
+from forecast.outputs.labels import Labels, num, pct, wan
+from forecast.outputs.wording import (amounts_text, article_label, articles, goal_text, policy_span, rule_label,
+                                      rule_what, target_label, value_text, year_head)
+from forecast.runs.statistics import TOTAL
+
+#: the report's sections in order: (id, heading key, starts a new printed page)
+SECTIONS = (("headline", "report.h_headline", False), ("articles", "report.h_articles", True),
+            ("liabilities", "report.h_liabilities", False), ("targets", "report.h_targets", True),
+            ("fund", "report.h_fund", False), ("ladder", "report.h_ladder", False),
+            ("assumptions", "report.h_assumptions", False))
+#: chart → figure number in the page
+FIGURES = {"fan": 1, "articles": 2, "targets": 3, "fund": 4, "ladder": 5}
+
+
+def context(b: Budget, charts: dict, lang: str, source: str, css: str) -> dict:
+    """Everything report.html renders, for the budget `b` in `lang`."""
+    L = Labels(lang, b.scenario)
+    h = b.headline_numbers()
+    span = policy_span(b.policy)
+    later = f"{b.later_years[0]}–{b.later_years[-1]}" if b.later_years else "–"
+    top = L.join(rule_label(L, b.policy, r) for r in b.top_committed()) or "–"
+    reps = L("reps_mc", n=b.replications) if b.monte_carlo else L("reps_one")
+    return {
+        "L": L, "html_lang": L("html_lang"), "title": b.title, "css": css, "font_stack": fonts.CSS_STACK,
+        "meta": L("report.meta", name=b.name, reps=reps, vf=b.policy.valid_from, vt=b.policy.valid_to),
+        "sections": [{"id": s, "heading": L(key, end=b.end_year), "newpage": new} for s, key, new in SECTIONS],
+        "figures": {name: _figure(charts[name], FIGURES[name]) for name in FIGURES},
+        "cards": _cards(b, L, h, span, later),
+        "lead": _lead(b, L, h, span, top),
+        "years": [{"label": year_head(b.policy, y), "later": y in b.later_years} for y in b.years],
+        "yearly": _yearly(b, L),
+        "committed_mark": L("committed_mark", end=b.end_year),
+        "articles": _articles(b, L),
+        "liab_intro": L("report.liab_intro", vt=b.policy.valid_to, later=later, last=b.years[-1], top=top),
+        "liabilities": _liabilities(b, L),
+        "later_years": b.later_years,
+        "targets": _targets(b, L),
+        "fund_intro": L("report.fund_intro") + L("fund_formula")
+                      + (L("draw_yes") if b.fund.draw_on_principal else L("draw_no")) + L("fund_rest"),
+        "fund": _fund(b),
+        "rules": _rules(b, L),
+        "parameters": _parameters(b, L),
+        "footer": L("report.footer", path=source),
+    }
+
+
+def _figure(chart: dict, n: int) -> dict:
+    data = base64.b64encode(Path(chart["svg"]).read_bytes()).decode("ascii")
+    return {"n": n, "title": chart["title"], "src": f"data:image/svg+xml;base64,{data}"}
+
+
+def _cards(b: Budget, L: Labels, h: dict, span: str, later: str) -> list[dict]:
+    ip, cm, ret = h["in_period"], h["committed"], h["returns_in_period"]
+    by_year = h["p_exceed_by_year"]
+    worst = max(by_year, key=by_year.get)
+    principal = wan(h["principal"]["mean"], 0)
+    unit = L("wan")
+    return [
+        {"key": L("report.c_in_period", span=span), "value": wan(ip["mean"], 0), "unit": unit,
+         "sub": L("report.c_in_period_sub", lo=wan(ip["p5"], 0), hi=wan(ip["p95"], 0),
+                  avg=wan(h["per_year_policy"]["mean"], 0))},
+        {"key": L("report.c_committed", end=b.end_year), "value": wan(cm["mean"], 0), "unit": unit,
+         "sub": L("report.c_committed_sub", later=later, lo=wan(cm["p5"], 0), hi=wan(cm["p95"], 0))},
+        {"key": L("report.c_returns"), "value": wan(ret["mean"], 0), "unit": unit,
+         "sub": L("report.c_returns_sub", p=principal, r=pct(h["rate"]["mean"], 2))},
+        {"key": L("report.c_exceed"), "value": pct(h["p_exceed_any"]), "unit": "",
+         "sub": L("report.c_exceed_sub", year=worst, p=pct(by_year[worst]))},
+        {"key": L("needed"), "value": wan(h["needed_p95"], 0), "unit": unit,
+         "sub": L("report.c_needed_sub", p=principal)},
+        {"key": L("report.c_targets"), "value": f"{h['targets_likely']} / {h['targets']}", "unit": "",
+         "sub": L("report.c_targets_sub")},
+    ]
+
+
+def _lead(b: Budget, L: Labels, h: dict, span: str, top: str) -> str:
+    n_policy = max(len(b.policy_years), 1)
+    return L("report.lead", span=span, avg=wan(h["per_year_policy"]["mean"], 0),
+             ret=wan(h["returns_in_period"]["mean"] / n_policy, 0), committed=wan(h["committed"]["mean"], 0),
+             needed=wan(h["needed_p95"], 0), top=top)
+
+
+def _cells(b: Budget, values, fmt=wan) -> list[dict]:
+    return [{"text": fmt(float(v)), "later": y in b.later_years} for y, v in zip(b.years, values)]
+
+
+def _yearly(b: Budget, L: Labels) -> list[dict]:
+    tot = b.rule_stats(TOTAL)
+    fund = b.fund.table().set_index("year").loc[b.years]
+    rows = [(f"{L('outlays')} {L('mean')}", tot["mean"], wan), (f"{L('outlays')} {L('p5')}", tot["p5"], wan),
+            (f"{L('outlays')} {L('p95')}", tot["p95"], wan), (f"{L('returns')} {L('mean')}", fund["returns_mean"], wan),
+            (L("p_exceed"), fund["p_exceed"], pct), (f"{L('balance')} {L('mean')}", fund["balance_mean"], wan)]
+    return [{"label": label, "cells": _cells(b, series.loc[b.years], fmt)} for label, series, fmt in rows]
+
+
+def _articles(b: Budget, L: Labels) -> list[dict]:
+    """Per article: each cash rule's mean outlays by year, its total and the total's 90 % range
+    over replications; a total row where the article has more than one rule."""
+    out = []
+    for article, rules in articles(b.policy, b.cash):
+        rows = []
+        for ids in [[r] for r in rules] + ([rules] if len(rules) > 1 else []):
+            vals = b.outlays.loc[b.years, ids].sum(axis=1)
+            lo, hi = np.percentile(b.period_totals(ids)["all"], [5, 95])
+            rule = b.policy.rule(ids[0]) if len(ids) == 1 else None
+            rows.append({"id": rule.id if rule else L("total"), "what": rule_what(L, rule) if rule else "",
+                         "amounts": amounts_text(L, rule) if rule else "", "total_row": rule is None,
+                         "cells": _cells(b, vals), "total": wan(vals.sum()), "range": f"{wan(lo)}–{wan(hi)}"})
+        out.append({"article": article, "label": article_label(L, b.policy, article), "rows": rows})
+    return out
+
+
+def _liabilities(b: Budget, L: Labels) -> list[dict]:
+    """Per rule paying after the policy (and the total): mean and 90 % range by later year and
+    over all later years."""
+    liab = b.liabilities()
+    out = []
+    for rule, part in liab.groupby("rule", sort=False):
+        part = part.set_index("year")
+        total = rule == TOTAL
+
+        def cell(y):
+            return {"mean": wan(part.loc[y, "mean"]), "range": f"{wan(part.loc[y, 'p5'])}–{wan(part.loc[y, 'p95'])}"}
+
+        out.append({"id": "" if total else rule, "what": L("total") if total else rule_what(L, b.policy.rule(rule)),
+                    "total_row": total, "cells": [cell(y) for y in b.later_years], "all": cell("all")})
+    return out
+
+
+def _targets(b: Budget, L: Labels) -> list[dict]:
+    rows = b.targets.set_index("target")
+    out = []
+    for t in b.scenario.targets:
+        row = rows.loc[t.id]
+        se, p = float(row["mc_se"]), float(row["probability"])
+        out.append({"id": t.id, "what": target_label(L, t), "goal": goal_text(t),
+                    "bar": f"{max(p, 0) * 30:.1f}", "probability": pct(p),
+                    "se": f" ± {1.96 * se:.0%}" if se > 0 else "",
+                    "value": f"{value_text(t, row['value_mean'])} ({value_text(t, row['value_p5'])}–"
+                             f"{value_text(t, row['value_p95'])})", "source": t.source})
+    return out
+
+
+def _fund(b: Budget) -> list[dict]:
+    return [{"year": year_head(b.policy, int(r.year)), "later": int(r.year) in b.later_years,
+             "outlays": wan(r.outlays_mean), "returns": wan(r.returns_mean),
+             "returns_range": f"{wan(r.returns_p5)}–{wan(r.returns_p95)}", "p_exceed": pct(r.p_exceed),
+             "balance": wan(r.balance_mean, 0), "balance_range": f"{wan(r.balance_p5, 0)}–{wan(r.balance_p95, 0)}"}
+            for r in b.fund.table().itertuples(index=False)]
+
+
+def _rules(b: Budget, L: Labels) -> list[dict]:
+    return [{"id": r.id, "article": r.article, "text": r.text, "reading": r.reading, "amounts": amounts_text(L, r),
+             "after": L("yes") if r.after_policy else L("no"), "source": r.source} for r in b.policy.rules]
+
+
+def _parameters(b: Budget, L: Labels) -> list[dict]:
+    """The assumptions register: a parameter's value is the mean of its drawn values and their
+    5–95 % range where they vary; a table by level shows its specification only."""
+    out = []
+    for r in b.assumptions.itertuples(index=False):
+        if np.isnan(r.mean):
+            used = ""
+        elif r.p5 == r.p95:
+            used = num(r.mean)
+        else:
+            used = f"{num(r.mean)} ({num(r.p5)}–{num(r.p95)})"
+        out.append({"parameter": r.parameter, "kind": L(r.kind), "spec": r.specification, "used": used,
+                    "rules": r.rules, "source": r.source})
+    return out

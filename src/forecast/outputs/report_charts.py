@@ -1,0 +1,218 @@
+"""The budget view's charts (matplotlib, PNG and SVG), in Chinese by default.
+
+- `fan`: yearly total outlays, median with 50 % and 90 % bands, against the fund's returns;
+- `articles`: mean outlays by article stacked per year, with the total's 90 % range;
+- `targets`: probability of reaching each target at the policy's end;
+- `ladder`: employment by skill level over time, and the skilled shares with bands;
+- `fund`: the principal's path (median, 50 % and 90 % bands) and the principal needed.
+
+Labels come from the catalogue, Chinese when a CJK font is installed (`fonts.chart_language`),
+English otherwise. Amounts are in 万元. Same inputs, same bytes (no version stamp, fixed SVG ids).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from forecast.outputs import fonts  # noqa: E402
+from forecast.outputs.budget import Budget  # noqa: E402
+from forecast.outputs.labels import WAN, Labels  # noqa: E402
+from forecast.outputs.wording import article_label, articles, goal_text, target_label  # noqa: E402
+from forecast.policy import ladder as ladderlib  # noqa: E402
+from forecast.runs.statistics import TOTAL  # noqa: E402
+
+CHARTS = ("fan", "articles", "targets", "ladder", "fund")
+FILES = {"fan": "outlays_fan", "articles": "outlays_by_article", "targets": "targets_probability",
+         "ladder": "ladder_bands", "fund": "fund_balance"}
+_PNG_META = {"Software": None}
+_SVG_META = {"Date": None, "Creator": None}
+BLUE, ORANGE, GREY, RED, GREEN = "#1f5fa8", "#d9822b", "#888888", "#c0392b", "#2e8b57"
+
+
+def write_charts(b: Budget, out_dir: str | Path, lang: str = "zh") -> dict:
+    """Write every chart as PNG and SVG into `out_dir`; returns {name: {"png", "svg", "title"}}.
+
+    `lang` is what the caller asks for; without a CJK font Chinese falls back to English."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    L = Labels(fonts.chart_language(lang), b.scenario)
+    out = {}
+    with matplotlib.rc_context(fonts.rc(L.lang)):
+        for name, draw in DRAW.items():
+            fig, title = draw(b, L)
+            stem = out_dir / FILES[name]
+            fig.savefig(stem.with_suffix(".png"), dpi=150, metadata=_PNG_META)
+            fig.savefig(stem.with_suffix(".svg"), metadata=_SVG_META)
+            plt.close(fig)
+            out[name] = {"png": stem.with_suffix(".png"), "svg": stem.with_suffix(".svg"), "title": title}
+    return out
+
+
+def _titled(b: Budget, L: Labels, text: str) -> str:
+    """A chart title, marked as a single run's where there are no bands."""
+    return text if b.monte_carlo else f"{text} {L('single')}"
+
+
+def _committed_shade(ax, b: Budget, L: Labels) -> None:
+    if b.later_years:
+        lo, hi = b.later_years[0] - 0.5, b.later_years[-1] + 0.5
+        ax.axvspan(lo, hi, color="#f2f2f2", zorder=0)
+        ax.text(lo + 0.08, 0.015, L("chart.committed", end=b.end_year), transform=ax.get_xaxis_transform(),
+                va="bottom", ha="left", fontsize=8, color="#555555")
+
+
+def _year_axis(ax, years: np.ndarray, L: Labels) -> None:
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    ax.set_xlabel(L("year"))
+    ax.set_ylabel(L("wan"))
+
+
+def _fan(b: Budget, L: Labels):
+    s = b.rule_stats(TOTAL) / WAN
+    years = np.array(b.years)
+    f = b.fund.table().set_index("year") / WAN
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    _committed_shade(ax, b, L)
+    if b.monte_carlo:
+        ax.fill_between(years, s["p5"], s["p95"], color=BLUE, alpha=0.18, lw=0, label=L("chart.band90"))
+        ax.fill_between(years, s["p25"], s["p75"], color=BLUE, alpha=0.35, lw=0, label=L("chart.band50"))
+    ax.plot(years, s["p50"], color=BLUE, lw=2, marker="o", ms=4, label=L("chart.median"))
+    ax.plot(years, f["returns_mean"], color=ORANGE, lw=2, ls="--", marker="s", ms=4, label=L("chart.returns_mean"))
+    if b.monte_carlo:
+        ax.fill_between(years, f["returns_p5"], f["returns_p95"], color=ORANGE, alpha=0.12, lw=0,
+                        label=L("chart.returns90"))
+    _year_axis(ax, years, L)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    title = _titled(b, L, L("chart.fan_title", title=fonts.drawable(b.title) or b.name))
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    fig.tight_layout()
+    return fig, title.replace("\n", " ")
+
+
+def _articles(b: Budget, L: Labels):
+    years = np.array(b.years)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    _committed_shade(ax, b, L)
+    bottom = np.zeros(len(years))
+    colours = plt.get_cmap("tab10").colors
+    for i, (article, rules) in enumerate(articles(b.policy, b.cash)):
+        vals = b.outlays.loc[b.years, rules].sum(axis=1).to_numpy() / WAN
+        ax.bar(years, vals, bottom=bottom, color=colours[i % 10], width=0.7,
+               label=fonts.drawable(article_label(L, b.policy, article)))
+        bottom += vals
+    s = b.rule_stats(TOTAL) / WAN
+    if b.monte_carlo:
+        ax.errorbar(years, s["mean"], yerr=[s["mean"] - s["p5"], s["p95"] - s["mean"]], fmt="none", ecolor="black",
+                    elinewidth=1, capsize=3, label=L("chart.total_range"))
+    _year_axis(ax, years, L)
+    title = L("chart.articles_title")
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    fig.tight_layout()
+    return fig, title
+
+
+def _targets(b: Budget, L: Labels):
+    targets = list(b.scenario.targets)[::-1]
+    tg = b.targets.set_index("target").loc[[t.id for t in targets]]
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(tg) + 1.4))
+    labels = [fonts.drawable(f"{t.id} {target_label(L, t)} ≥ {goal_text(t)}") for t in targets]
+    p = tg["probability"].to_numpy(dtype=float)
+    colours = [GREEN if v >= 0.8 else (ORANGE if v >= 0.5 else RED) for v in p]
+    y = np.arange(len(tg))
+    ax.barh(y, p, color=colours, height=0.6)
+    se = tg["mc_se"].to_numpy(dtype=float)
+    if np.any(se > 0):
+        ax.errorbar(p, y, xerr=1.96 * se, fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
+    for yi, v in zip(y, p):
+        ax.text(min(v + 0.02, 0.9), yi, f"{v:.0%}", va="center", fontsize=8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(L("probability"))
+    title = _titled(b, L, L("chart.targets_title", end=b.end_year))
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    fig.tight_layout()
+    return fig, title
+
+
+def _ladder(b: Budget, L: Labels):
+    lad = b.ladder
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.3), gridspec_kw={"width_ratios": [1.25, 1]})
+    title = _titled(b, L, L("chart.ladder_title"))
+    months = list(dict.fromkeys(lad["month"]))
+    x = pd.to_datetime(pd.Series(months)).to_numpy()
+    wide = lad.pivot(index="month", columns="series", values="mean").loc[months]
+    levels = list(ladderlib.NAMES)
+    names = levels if L.lang == "zh" else list(ladderlib.ENGLISH)
+    a1.stackplot(x, wide[levels].to_numpy(dtype=float).T / WAN, labels=names,
+                 colors=plt.get_cmap("viridis")(np.linspace(0, 1, len(levels))))
+    a1.set_title(L("chart.ladder_left"), fontsize=9, loc="left")
+    a1.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=5, fontsize=7, frameon=False)
+    for series, colour, key in (("skilled_share", BLUE, "chart.skilled"), ("high_skilled_share", ORANGE, "chart.high")):
+        part = lad[lad["series"] == series].set_index("month").loc[months]
+        a2.fill_between(x, part["p5"], part["p95"], color=colour, alpha=0.18, lw=0)
+        a2.fill_between(x, part["p25"], part["p75"], color=colour, alpha=0.35, lw=0)
+        a2.plot(x, part["p50"], color=colour, lw=1.8, label=L(key))
+    for t in b.scenario.targets:
+        if t.metric == "skilled_share_end":
+            a2.axhline(t.goal, color=RED, ls=":", lw=1.2, label=L("chart.goal_line", goal=f"{t.goal:.0%}"))
+    a2.axvline(np.datetime64(b.policy.valid_to), color=GREY, ls="--", lw=1)
+    a2.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    a2.set_ylim(0, max(0.5, float(lad[lad["series"] == "skilled_share"]["p95"].max()) + 0.05))
+    a2.set_title(L("chart.ladder_right"), fontsize=9, loc="left")
+    a2.set_ylabel(L("chart.share"))
+    a2.legend(loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=7, frameon=False)
+    for ax in (a1, a2):
+        ax.xaxis.set_major_locator(matplotlib.dates.YearLocator())
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(axis="y", color="#dddddd", lw=0.6)
+    fig.suptitle(title, fontsize=10, x=0.01, ha="left")
+    fig.tight_layout()
+    return fig, title
+
+
+def _fund(b: Budget, L: Labels):
+    f = b.fund
+    bal = np.column_stack([f.principal, f.paths.balance]) / WAN
+    years = np.array([b.years[0] - 1] + list(b.years))
+    q = np.percentile(bal, [5, 25, 50, 75, 95], axis=0)
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    _committed_shade(ax, b, L)
+    if b.monte_carlo:
+        ax.fill_between(years, q[0], q[4], color=BLUE, alpha=0.18, lw=0, label=L("chart.band90"))
+        ax.fill_between(years, q[1], q[3], color=BLUE, alpha=0.35, lw=0, label=L("chart.band50"))
+    ax.plot(years, q[2], color=BLUE, lw=2, marker="o", ms=4, label=L("chart.balance_median"))
+    need = f.needed_p95 / WAN
+    if np.isfinite(need):
+        ax.axhline(need, color=RED, ls=":", lw=1.4, label=L("chart.needed_line", v=need))
+    ax.set_xticks(years, [L("chart.start") if i == 0 else str(y) for i, y in enumerate(years)], fontsize=8)
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    lo = min(q[0].min(), need) if np.isfinite(need) else q[0].min()
+    hi = max(q[4].max(), need) if np.isfinite(need) else q[4].max()
+    pad = max((hi - lo) * 0.15, hi * 0.02)
+    ax.set_ylim(max(0, lo - pad), hi + pad)
+    ax.set_ylabel(L("wan"))
+    title = _titled(b, L, L("chart.fund_title"))
+    ax.set_title(fonts.drawable(title), fontsize=10, loc="left")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=2, fontsize=8, frameon=False)
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    fig.tight_layout()
+    return fig, title
+
+
+DRAW = {"fan": _fan, "articles": _articles, "targets": _targets, "ladder": _ladder, "fund": _fund}

@@ -1,0 +1,126 @@
+"""Typed scenario sections: each pathway receives a small typed object; what a section needs
+depends on what it pays, and nothing missing is silently replaced.
+
+A section that pays a reward rule must state its behavioural response (elasticity and
+deadweight); a body with a range rule needs the bounds its review amount is drawn from;
+reward-only keys need a rule; a default the engine applies (units per event) appears in the
+assumptions register as such; [meta] names the place, the fund and the craftsman title; the
+fund section is required.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from scipy.stats import truncnorm
+
+import forecast
+from forecast.model.behaviour import response, volume
+from forecast.scenario.params import Param
+from forecast.scenario.schema import Apprenticeship, Entity, NightSchool, Population
+from conftest import HUISHAN
+
+
+def without(tmp_path, *tables: str, extra: str = ""):
+    """The Huishan scenario with whole [tables] removed (an overlay can only add or replace)."""
+    text = HUISHAN.read_text(encoding="utf-8")
+    for table in tables:
+        block = re.compile(r"^\[" + re.escape(table) + r"\]\n(?:(?!\[).*\n)*", re.M)
+        text, n = block.subn("", text)
+        assert n == 1, table
+    path = tmp_path / "edited.toml"
+    path.write_text(text + extra, encoding="utf-8")
+    return path
+
+
+def error_of(path) -> forecast.InputError:
+    with pytest.raises(forecast.InputError) as info:
+        forecast.load_scenario(path)
+    return info.value
+
+
+def test_pathways_get_typed_sections(huishan):
+    values = huishan.resolve(None)
+    night = values.pathways["night_school"]
+    assert isinstance(night, NightSchool) and isinstance(values.population, Population)
+    assert isinstance(values.pathways["apprenticeship"], Apprenticeship)
+    assert isinstance(values.entities["studio"], Entity)
+    assert night.course_months == 3 and night.term_months == [3, 9] and night.teaching_rule == "HS-A3b"
+    assert night.course_hours.shape == (9,) and night.course_hours[3] == 56
+    assert night.response_rule_ids() == ["HS-A3a"]
+    assert values.entities["recruitment_fair"].rule is None and not values.entities["recruitment_fair"].rewarded()
+    # the drawn scalars, by path, for parameters.csv (level tables are not scalars)
+    assert values.drawn["pathways.night_school.seats_per_term"] == 600
+    assert "ladder.min_months" not in values.drawn
+
+
+def test_a_rewarded_pathway_without_its_response_is_an_error(tmp_path):
+    err = error_of(without(tmp_path, "pathways.night_school.elasticity"))
+    assert err.key == "pathways.night_school.elasticity"
+    assert "pays rules.HS-A3a" in str(err) and "assumption" in str(err)
+    err = error_of(without(tmp_path, "activities.guest_lecture.deadweight"))
+    assert err.key == "activities.guest_lecture.deadweight"
+
+
+def test_a_rewarded_body_needs_its_reward_keys(tmp_path):
+    err = error_of(without(tmp_path, "entities.studio.amount_low"))
+    assert err.key == "entities.studio.amount_low" and "drawn between amount bounds" in str(err)
+    err = error_of(without(tmp_path, "entities.rights_centre.contributor_share"))
+    assert err.key == "entities.rights_centre.contributor_share"
+
+
+def test_reward_keys_without_a_rule_are_errors(overlay):
+    err = error_of(overlay('[entities.leading_talent.lag_months]\nvalue = 3\nrange = [1, 6]\nassumption = "x"\n'))
+    assert err.key == "entities.leading_talent.lag_months" and "only for a body with a reward rule" in str(err)
+
+
+def test_a_fixed_rule_takes_no_amount_bounds(overlay):
+    err = error_of(overlay('[activities.guest_lecture.unit_amount_low]\nvalue = 500\nrange = [500, 800]\n'
+                           'assumption = "x"\n'))
+    assert err.key == "activities.guest_lecture.unit_amount_low" and "fixed rule" in str(err)
+
+
+def test_meta_names_and_fund_are_required(tmp_path):
+    text = HUISHAN.read_text(encoding="utf-8")
+    path = tmp_path / "no_place.toml"
+    path.write_text(re.sub(r"^place = .*\n", "", text, flags=re.M), encoding="utf-8")
+    assert error_of(path).key == "meta.place"
+    path.write_text(text.split("\n[fund]\n")[0], encoding="utf-8")
+    err = error_of(path)
+    assert err.key == "fund" and "missing" in str(err)
+
+
+def test_durations_are_at_least_a_month(overlay):
+    err = error_of(overlay('[pathways.night_school.course_months]\nvalue = 0\nrange = [0, 4]\nassumption = "x"\n'))
+    assert err.key == "pathways.night_school.course_months.value" and "[1, 1200]" in str(err)
+
+
+def test_defaults_are_labelled_in_the_assumptions_register(huishan):
+    rows = {r["parameter"]: r for r in huishan.parameters()}
+    units = rows["activities.guest_lecture.units_per_event"]
+    assert units["kind"] == "assumption" and units["source"].startswith("default of forecast, not set by the scenario")
+    assert rows["pathways.night_school.seats_per_term"]["rules"] == "HS-A3a, HS-A3b"
+    assert rows["population.skilled_share"]["kind"] == "policy"
+
+
+def test_truncated_normal_draws_are_exact_quantiles():
+    p = Param("normal", 0.0, -1.0, 2.0, sd=1.0)
+    us = np.random.default_rng(0).random(5)
+    draws = [p.draw(np.random.default_rng(0)) for _ in range(1)]
+    # one uniform per draw, mapped through the truncated normal's quantile function
+    assert draws[0] == pytest.approx(truncnorm.ppf(us[0], -1.0, 2.0))
+    many = np.array([p._truncated_normal(u) for u in np.linspace(0.001, 0.999, 999)])
+    assert many.min() >= -1.0 and many.max() <= 2.0 and np.all(np.diff(many) > 0)
+    assert Param("normal", 5.0, 5.0, 5.0, sd=2.0)._truncated_normal(0.3) == 5.0
+
+
+def test_the_response_rule_by_hand(huishan, overlay):
+    assert response(1.0, 0.7, 0.6) == 1.0
+    assert response(2.0, 1.0, 0.5) == pytest.approx(1.5)          # 0.5 + 0.5 × 2
+    assert response(0.0, 1.0, 0.25) == 0.25                        # no reward: the deadweight
+    reform = forecast.load_scenario(overlay('[rules.HS-A3a]\namounts = { "初级工" = 1000, "中级工" = 2000, '
+                                            '"高级工" = 3000 }\n'))
+    night = reform.resolve(None).pathways["night_school"]
+    # doubled amounts: seats 600 × (0.6 + 0.4 × 2^0.3) = 600 × 1.09249…
+    assert volume(600, night, reform) == pytest.approx(600 * (0.6 + 0.4 * 2 ** 0.3))
