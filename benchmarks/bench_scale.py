@@ -41,6 +41,10 @@ SCALED = {
 }
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import save  # noqa: E402
+
+
 def overlay(size: int, path: Path) -> Path:
     """A scenario file on top of Huishan with `size` employed persons and counts to match."""
     f = size / CENTRAL
@@ -95,6 +99,7 @@ def main() -> None:
             rows.append(row)
             print(_line(row), flush=True)
     print()
+    save("bench_scale", {"seed": args.seed, "rows": rows})
     print("| workers | worker-months | events | wall time | per 10^6 worker-months | peak RSS | above start-up | per worker |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

@@ -74,12 +74,13 @@ class Options:
     pathways: tuple | None = None  # run only these pathways (None: all in the scenario)
 
 
+@dataclass
 class Mentoring:
     """How an open pairing changes its apprentice's ladder: certification rate and time in
     grade multiplied by these factors (set by the apprenticeship pathway; 1 without one)."""
 
-    rate_factor = 1.0
-    time_in_grade_factor = 1.0
+    rate_factor: float = 1.0
+    time_in_grade_factor: float = 1.0
 
 
 class Simulation:

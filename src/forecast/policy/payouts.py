@@ -118,8 +118,3 @@ def outlays_by_year(ledger: pd.DataFrame, rule_ids: list[str], years: list[int],
     table.index.name = "year"
     return table
 
-
-def committed_after(ledger: pd.DataFrame, policy: Policy) -> float:
-    """Cash outlays (yuan) dated after the policy's end: what it committed for later years."""
-    cash = ~ledger["in_kind"].astype(bool)
-    return float(ledger.loc[cash & (ledger["date"] > pd.Timestamp(policy.valid_to)), "amount"].sum())

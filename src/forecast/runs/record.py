@@ -36,7 +36,7 @@ class Record:
     rep: int
     outlays: np.ndarray      # years × cash rules, yuan
     in_kind: np.ndarray      # years × in-kind rules, yuan
-    committed: float         # cash outlays dated after the policy's end, yuan
+    committed: float         # cash outlays in the years after the policy's end, yuan
     targets: np.ndarray      # value of each target
     ladder: np.ndarray       # months × 9 levels: stocks at each month's end
     flows: np.ndarray        # months × (hires, graduates, exits)

@@ -9,7 +9,7 @@ import pandas as pd
 from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS, Options, Simulation
 from forecast.policy import ladder
-from forecast.policy.payouts import committed_after, compute_payouts, outlays_by_year
+from forecast.policy.payouts import compute_payouts, outlays_by_year
 from forecast.scenario.scenario import Scenario
 from forecast.scenario.schema import Values
 
@@ -49,8 +49,10 @@ class Result:
         return outlays_by_year(self.ledger, pol.rule_ids(in_kind), self.scenario.years, in_kind=in_kind)
 
     def committed(self) -> float:
-        """Cash outlays dated after the policy's end: what it committed for later years (yuan)."""
-        return committed_after(self.ledger, self.scenario.policy)
+        """Cash outlays in the budget years after the policy's end (`Policy.after`): what it
+        committed for later years (yuan)."""
+        outlays = self.outlays()
+        return float(outlays[self.scenario.policy.after(outlays.index)].to_numpy().sum())
 
     def ladder(self) -> pd.DataFrame:
         """Stocks by level at each month's end, with shares, flows and queue lengths."""
