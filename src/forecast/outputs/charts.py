@@ -41,10 +41,7 @@ def outlays_chart(outlays_mean: pd.DataFrame, scenario: Scenario, path: Path) ->
     ax.set_title(L("chart.folder_outlays", name=scenario.name, end=end))
     ax.set_xlabel(L("year"))
     ax.set_ylabel(L("wan"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8, frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata=_METADATA)
-    plt.close(fig)
+    _save(fig, ax, path, beside=True)
 
 
 def ladder_chart(ladder_bands: pd.DataFrame, path: Path) -> None:
@@ -61,10 +58,7 @@ def ladder_chart(ladder_bands: pd.DataFrame, path: Path) -> None:
     ax.set_ylim(0, 1)
     ax.set_title(L("chart.folder_ladder"))
     ax.set_ylabel(L("chart.share"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8, frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata=_METADATA)
-    plt.close(fig)
+    _save(fig, ax, path, beside=True)
 
 
 def fan_chart(total_stats: pd.DataFrame, scenario: Scenario, reps: int, path: Path) -> None:
@@ -87,7 +81,15 @@ def fan_chart(total_stats: pd.DataFrame, scenario: Scenario, reps: int, path: Pa
     ax.set_title(L("chart.folder_fan", name=scenario.name, reps=reps, end=end))
     ax.set_xlabel(L("year"))
     ax.set_ylabel(L("wan"))
-    ax.legend(fontsize=8, frameon=False)
+    _save(fig, ax, path, beside=False)
+
+
+def _save(fig, ax, path: Path, beside: bool) -> None:
+    """The legend (beside the plot or inside it), then the PNG without a version stamp."""
+    if beside:
+        ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8, frameon=False)
+    else:
+        ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110, metadata=_METADATA)
     plt.close(fig)
