@@ -216,3 +216,17 @@ def test_progress_bar_on_a_terminal_only(mini, tmp_path, monkeypatch, capsys):
     assert cli.main(["run", str(mini), "--reps", "2", "--backend", "serial", "--quiet",
                      "--out", str(tmp_path / "b")]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_folder_of_an_earlier_version_is_refused(mc_results, tmp_path):
+    """An earlier version's folder has the same file names but a scenario this version does not
+    read: the reader says so, naming the folder and the key, instead of guessing."""
+    import shutil
+    folder = tmp_path / "old"
+    shutil.copytree(mc_results, folder)
+    spec = (folder / "scenario.resolved.toml").read_text(encoding="utf-8")
+    (folder / "scenario.resolved.toml").write_text("\n".join(line for line in spec.splitlines()
+                                                             if not line.startswith("place")), encoding="utf-8")
+    with pytest.raises(forecast.InputError) as info:
+        forecast.read_results(folder)
+    assert "not a results folder of this version" in str(info.value) and "meta.place" in str(info.value)

@@ -98,7 +98,11 @@ def read_results(folder: str | Path) -> Aggregate:
     if missing:
         raise InputError(str(d), "", f"not a results folder of this version of forecast: missing "
                                      f"{', '.join(missing)}", "a folder written by `forecast run` (run it again)")
-    scenario = load_scenario(d / SCENARIO_FILE)
+    try:
+        scenario = load_scenario(d / SCENARIO_FILE)
+    except InputError as exc:
+        raise InputError(str(d), "", f"not a results folder of this version of forecast: its scenario does not "
+                                     f"load ({exc})", "a folder written by `forecast run` (run it again)") from None
     try:
         summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
