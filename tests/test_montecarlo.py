@@ -225,8 +225,8 @@ def test_a_folder_of_an_earlier_version_is_refused(mc_results, tmp_path):
     folder = tmp_path / "old"
     shutil.copytree(mc_results, folder)
     spec = (folder / "scenario.resolved.toml").read_text(encoding="utf-8")
-    (folder / "scenario.resolved.toml").write_text("\n".join(line for line in spec.splitlines()
-                                                             if not line.startswith("place")), encoding="utf-8")
+    assert "[meta.place]" in spec      # an earlier version wrote no names of the place
+    (folder / "scenario.resolved.toml").write_text(spec.replace("[meta.place]", "[meta.region]"), encoding="utf-8")
     with pytest.raises(forecast.InputError) as info:
         forecast.read_results(folder)
     assert "not a results folder of this version" in str(info.value) and "meta.place" in str(info.value)
