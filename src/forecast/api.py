@@ -43,10 +43,7 @@ def run_single(scenario: Scenario, *, seed: int = 0, out: str | Path, uncertain:
     with its ledger and events."""
     started = now()
     result = simulate(scenario, seed=seed, uncertain=uncertain)
-    agg = aggregate(scenario, [reduce_result(result)], seed, uncertain)
-    _write(agg, out, _provenance(scenario, seed=seed, reps=1, uncertain=uncertain, backend="serial",
-                                 started=started, argv=argv, workers=1), result=result)
-    return result, agg
+    return result, _write_one(result, out, started, argv)
 
 
 def run_monte_carlo(scenario: Scenario, *, seed: int = 0, reps: int, out: str | Path, uncertain: bool = True,
@@ -70,9 +67,16 @@ def run_monte_carlo(scenario: Scenario, *, seed: int = 0, reps: int, out: str | 
 
 def write_results(result: Result, out: str | Path) -> Path:
     """A simulated future (`simulate`) as a results folder of one replication."""
+    _write_one(result, out, now(), None)
+    return Path(out)
+
+
+def _write_one(result: Result, out: str | Path, started: str, argv: list[str] | None) -> Aggregate:
+    """One future as an aggregate of one replication, written with its ledger and events."""
     agg = aggregate(result.scenario, [reduce_result(result)], result.seed, result.uncertain)
-    return _write(agg, out, _provenance(result.scenario, seed=result.seed, reps=1, uncertain=result.uncertain,
-                                        backend="serial", started=now(), argv=None, workers=1), result=result)
+    _write(agg, out, _provenance(result.scenario, seed=result.seed, reps=1, uncertain=result.uncertain,
+                                 backend="serial", started=started, argv=argv, workers=1), result=result)
+    return agg
 
 
 __all__ = ["run_single", "run_monte_carlo", "write_results", "read_results"]

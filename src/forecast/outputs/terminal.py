@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from forecast.outputs.budget import Budget
-from forecast.outputs.labels import WAN, Labels, wan
+from forecast.outputs.labels import Labels, wan
 from forecast.outputs.wording import goal_text, policy_span, value_text, year_head
 from forecast.runs.aggregate import Aggregate
 from forecast.runs.statistics import TOTAL
@@ -32,10 +32,10 @@ def outlays_table(outlays: pd.DataFrame, scenario: Scenario, title: str, lang: s
     for rule in scenario.policy.rules:
         if rule.id not in outlays:
             continue
-        col = outlays[rule.id] / WAN
-        table.add_row(f"{rule.article} {rule.id}", *[f"{v:,.1f}" for v in col], f"{col.sum():,.1f}")
-    total = outlays[[r for r in scenario.policy.rule_ids() if r in outlays]].sum(axis=1) / WAN
-    table.add_row(L("total"), *[f"{v:,.1f}" for v in total], f"{total.sum():,.1f}", style="bold")
+        col = outlays[rule.id]
+        table.add_row(f"{rule.article} {rule.id}", *[wan(v) for v in col], wan(col.sum()))
+    total = outlays[[r for r in scenario.policy.rule_ids() if r in outlays]].sum(axis=1)
+    table.add_row(L("total"), *[wan(v) for v in total], wan(total.sum()), style="bold")
     table.caption = L("terminal.outlays_caption", end=end)
     return table
 
@@ -66,8 +66,8 @@ def mc_outlays_table(agg: Aggregate, lang: str = "en") -> Table:
         table.add_column(L(key), justify=just)
 
     def cells(v: dict) -> list[str]:
-        return [f"{v['mean'] / WAN:,.1f}", f"{v['p5'] / WAN:,.1f} – {v['p95'] / WAN:,.1f}", f"{v['p50'] / WAN:,.1f}",
-                "" if v["mc_se"] is None else f"{v['mc_se'] / WAN:,.1f}"]
+        return [wan(v["mean"]), f"{wan(v['p5'])} – {wan(v['p95'])}", wan(v["p50"]),
+                "" if v["mc_se"] is None else wan(v["mc_se"])]
 
     for y, v in s["outlays_yuan_by_year"].items():
         table.add_row(year_head(sc.policy, int(y)), *cells(v))
