@@ -19,9 +19,13 @@ from forecast.runs.simulate import replication_seed
 from conftest import HUISHAN, SMALL
 
 
+#: the night school runs to the horizon only if a successor policy keeps it
+SUCCESSOR = "[policy]\nsuccessor = true\n"
+
+
 def load(tmp_path, text: str, name: str):
     path = tmp_path / name
-    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + SMALL + text, encoding="utf-8")
+    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + SMALL + SUCCESSOR + text, encoding="utf-8")
     return forecast.load_scenario(path)
 
 
@@ -74,6 +78,11 @@ def test_short_courses_never_wait(tmp_path):
 FEW_MASTERS = """
 [pathways.apprenticeship]
 master_min_level = "首席技师"
+
+[pathways.apprenticeship.other_master_share]
+value = 1.0
+range = [1.0, 1.0]
+assumption = "test: every 首席技师 takes apprentices"
 
 [pathways.apprenticeship.master_capacity]
 value = 1

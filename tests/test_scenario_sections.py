@@ -2,8 +2,9 @@
 depends on what it pays, and nothing missing is silently replaced.
 
 A section that pays a reward rule must state its behavioural response (elasticity and
-deadweight); a body with a range rule needs the bounds its review amount is drawn from;
-reward-only keys need a rule; a default the engine applies (units per event) appears in the
+deadweight) and, for table, tier and milestone rules, the expected payments per participant;
+a counted body states exactly one way it arrives; a planned build does not respond to its
+reward; reward-only keys need a rule; a default the engine applies (units per event) appears in the
 assumptions register as such; [meta] names the place, the fund and the craftsman title; the
 fund section is required.
 """
@@ -64,10 +65,33 @@ def test_a_rewarded_pathway_without_its_response_is_an_error(tmp_path):
 
 
 def test_a_rewarded_body_needs_its_reward_keys(tmp_path):
-    err = error_of(without(tmp_path, "entities.studio.amount_low"))
-    assert err.key == "entities.studio.amount_low" and "drawn between amount bounds" in str(err)
     err = error_of(without(tmp_path, "entities.rights_centre.contributor_share"))
     assert err.key == "entities.rights_centre.contributor_share"
+
+
+def test_a_body_states_exactly_one_way_to_arrive(tmp_path, overlay):
+    err = error_of(overlay('[entities.studio.planned]\nvalue = 2\nrange = [1, 3]\nassumption = "x"\n'
+                           '[entities.studio.built_month]\nvalue = 6\nrange = [3, 9]\nassumption = "x"\n'))
+    assert err.key == "entities.studio.planned" and "exactly one way" in str(err)
+    err = error_of(without(tmp_path, "entities.rights_centre.built_month"))
+    assert err.key == "entities.rights_centre.built_month" and "count and its month" in str(err)
+    # a planned build is the district's decision: a response to the reward is an error
+    err = error_of(overlay('[entities.rights_centre.elasticity]\nvalue = 0.3\nrange = [0, 1]\nassumption = "x"\n'))
+    assert err.key == "entities.rights_centre.elasticity" and "does not respond" in str(err)
+
+
+def test_a_milestone_or_table_rule_needs_its_expected_payments(tmp_path, overlay):
+    err = error_of(without(tmp_path, "pathways.apprenticeship.expected_units"))
+    assert err.key == "pathways.apprenticeship.expected_units" and "HS-A8b" in str(err) and "milestone" in str(err)
+    err = error_of(without(tmp_path, "pathways.apprenticeship.expected_units",
+                           extra='[pathways.apprenticeship.expected_units]\nassumption = "x"\nHS-A8a = 1\n'
+                                 'HS-A8b = { "高级工" = 0.1, "技师" = 0.05 }\n'))
+    assert err.key == "pathways.apprenticeship.expected_units" and "高级技师" in str(err)
+    err = error_of(overlay('[pathways.apprenticeship.expected_units]\nassumption = "x"\nHS-A8a = 1\n'
+                           'HS-A8b = { "中级工" = 0.1, "高级工" = 0.1, "技师" = 0.05, "高级技师" = 0.01 }\n'))
+    assert err.key == "pathways.apprenticeship.expected_units.HS-A8b.中级工" and "pays nothing" in str(err)
+    err = error_of(overlay('[pathways.apprenticeship.expected_units]\nassumption = "x"\nHS-A8a = 1\nHS-A8b = 0.5\n'))
+    assert err.key == "pathways.apprenticeship.expected_units.HS-A8b" and "by key" in str(err)
 
 
 def test_reward_keys_without_a_rule_are_errors(overlay):
@@ -75,10 +99,12 @@ def test_reward_keys_without_a_rule_are_errors(overlay):
     assert err.key == "entities.leading_talent.lag_months" and "only for a body with a reward rule" in str(err)
 
 
-def test_a_fixed_rule_takes_no_amount_bounds(overlay):
-    err = error_of(overlay('[activities.guest_lecture.unit_amount_low]\nvalue = 500\nrange = [500, 800]\n'
+def test_review_amounts_come_from_the_rule_not_from_bounds(overlay):
+    """A range rule's amount is drawn within the rule's own range: bounds beside it would be a
+    second, possibly inconsistent statement of the same policy figure, so they are unknown keys."""
+    err = error_of(overlay('[activities.challenge.unit_amount_low]\nvalue = 10000\nrange = [10000, 50000]\n'
                            'assumption = "x"\n'))
-    assert err.key == "activities.guest_lecture.unit_amount_low" and "fixed rule" in str(err)
+    assert err.key == "activities.challenge.unit_amount_low" and "unknown key" in str(err)
 
 
 def test_meta_names_and_fund_are_required(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import forecast
+from forecast.scenario import response
 from forecast import cli
 
 #: case id → (overlay text, key named in the message, words of the problem or of what is allowed)
@@ -125,9 +126,13 @@ def test_error_in_the_base_file_itself_names_the_base(tmp_path, huishan):
 def test_reform_changing_one_amount_loads_with_response_ratio_not_one(overlay, huishan):
     reform = forecast.load_scenario(overlay('[rules.HS-A8a]\namount = 4000\n', name="reform.toml"))
     assert reform.policy.rule("HS-A8a").amount == 4000
-    assert huishan.response_ratio(["HS-A8a"]) == 1.0
-    # HS-A8a alone: 4,000 / 2,000 = 2
-    assert reform.response_ratio(["HS-A8a"]) == pytest.approx(2.0)
-    # with HS-A8b (mean of 2,000, 3,000, 5,000 = 3,333.33): (4,000 + 3,333.33) / (2,000 + 3,333.33) = 1.375
-    assert reform.response_ratio(["HS-A8a", "HS-A8b"]) == pytest.approx(1.375)
-    assert reform.response_ratio(["HS-A3a"]) == 1.0   # rules not changed stay at 1
+    assert huishan.response_ratio(huishan.resolve().pathways["apprenticeship"]) == 1.0
+    # HS-A8a alone (one payment per pairing): 4,000 / 2,000 = 2
+    a8a = reform.policy.rule("HS-A8a")
+    assert response.ratio([a8a], None, reform.reference, "x") == pytest.approx(2.0)
+    # the expected reward per pairing: HS-A8a once, and the HS-A8b milestones (2,000, 3,000,
+    # 5,000) with the odds the scenario states (0.10, 0.05, 0.01): 200 + 150 + 50 = 400 yuan,
+    # not the mean milestone of 3,333 as if it were certain: (4,000 + 400) / (2,000 + 400)
+    appr = reform.resolve().pathways["apprenticeship"]
+    assert reform.response_ratio(appr) == pytest.approx(4400 / 2400)
+    assert reform.response_ratio(reform.resolve().pathways["night_school"]) == 1.0   # rules not changed

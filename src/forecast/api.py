@@ -26,9 +26,10 @@ from forecast.scenario.scenario import Scenario
 
 
 def _provenance(scenario, *, seed, reps, uncertain, backend, started, argv, workers=None, scheduler=None,
-                resumed=0, keep_ledgers=False) -> Callable[[], dict]:
+                resumed=0, keep_ledgers=False, fixed=frozenset()) -> Callable[[], dict]:
     def record() -> dict:
-        return provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, backend=backend, started=started,
+        return provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, fixed=fixed, backend=backend,
+                          started=started,
                           ended=now(), argv=argv, scenario_file="scenario.resolved.toml (the specification; "
                           "drawn values per replication in parameters.csv)",
                           extra={"workers": workers, "scheduler": scheduler, "resumed_replications": resumed,
@@ -38,16 +39,16 @@ def _provenance(scenario, *, seed, reps, uncertain, backend, started, argv, work
 
 
 def run_single(scenario: Scenario, *, seed: int = 0, out: str | Path, uncertain: bool = True,
-               argv: list[str] | None = None) -> tuple[Result, Aggregate]:
+               fixed: frozenset = frozenset(), argv: list[str] | None = None) -> tuple[Result, Aggregate]:
     """One future (replication 0 of `seed`), written as a results folder of one replication
-    with its ledger and events."""
+    with its ledger and events. `fixed`: parameter paths pinned at their central values."""
     started = now()
-    result = simulate(scenario, seed=seed, uncertain=uncertain)
+    result = simulate(scenario, seed=seed, uncertain=uncertain, fixed=frozenset(fixed))
     return result, _write_one(result, out, started, argv)
 
 
 def run_monte_carlo(scenario: Scenario, *, seed: int = 0, reps: int, out: str | Path, uncertain: bool = True,
-                    backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
+                    fixed: frozenset = frozenset(), backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
                     resume: bool = False, keep_ledgers: bool = False, argv: list[str] | None = None,
                     progress: Callable[[int, int], None] | None = None,
                     on_start: Callable[[int, int], None] | None = None) -> tuple[Aggregate, RunInfo]:
@@ -55,9 +56,10 @@ def run_monte_carlo(scenario: Scenario, *, seed: int = 0, reps: int, out: str | 
     folder, then drop the checkpoint. KeyboardInterrupt leaves the checkpoint and no folder."""
     started = now()
     run = run_replications(scenario, seed=seed, reps=reps, checkpoint=checkpoint_dir(out), uncertain=uncertain,
-                           backend=backend, workers=workers, scheduler=scheduler, resume=resume,
+                           fixed=frozenset(fixed), backend=backend, workers=workers, scheduler=scheduler, resume=resume,
                            keep_ledgers=keep_ledgers, progress=progress, on_start=on_start)
-    _write(run.aggregate, out, _provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, backend=backend,
+    _write(run.aggregate, out, _provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, fixed=fixed,
+                                           backend=backend,
                                            started=started, argv=argv, workers=run.info.workers,
                                            scheduler=scheduler, resumed=run.info.resumed,
                                            keep_ledgers=keep_ledgers), ledgers=run.ledgers)
@@ -73,8 +75,9 @@ def write_results(result: Result, out: str | Path) -> Path:
 
 def _write_one(result: Result, out: str | Path, started: str, argv: list[str] | None) -> Aggregate:
     """One future as an aggregate of one replication, written with its ledger and events."""
-    agg = aggregate(result.scenario, [reduce_result(result)], result.seed, result.uncertain)
+    agg = aggregate(result.scenario, [reduce_result(result)], result.seed, result.uncertain, result.fixed)
     _write(agg, out, _provenance(result.scenario, seed=result.seed, reps=1, uncertain=result.uncertain,
+                                 fixed=result.fixed,
                                  backend="serial", started=started, argv=argv, workers=1), result=result)
     return agg
 

@@ -94,7 +94,9 @@ class Simulation:
         self.T = scenario.months
         self.start = np.datetime64(scenario.start, "M")
         self.policy_start_t = month_index(scenario.start, scenario.policy.valid_from)
-        self.policy_end_t = month_index(scenario.start, scenario.policy.valid_to)
+        # with a successor policy assumed (the scenario's reading) its programmes run to the horizon
+        self.policy_end_t = (10 ** 6 if scenario.policy.successor
+                             else month_index(scenario.start, scenario.policy.valid_to))
         self.env = simpy.Environment()
         self.log = EventLog()
         self.stocks = np.zeros((self.T, ladder.TOP + 1), dtype=np.int64)

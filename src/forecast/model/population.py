@@ -1,6 +1,6 @@
 """The district's employed persons as numpy columns, and the synthetic population at the start.
 
-One row per worker, a few bytes per column (24 bytes a worker in all), so a district of
+One row per worker, a few bytes per column (25 bytes a worker in all), so a district of
 360,000 (or a province of 10 million) fits in memory and every monthly step is vectorised.
 """
 from __future__ import annotations
@@ -11,12 +11,14 @@ from forecast.policy import ladder
 
 #: column → dtype. `since` / `eligible_from` / `birth` / `exit_month` are month indices
 #: (0 = the scenario's first month; negative = before it). `pair` is the worker's pairing as an
-#: apprentice (-1: never paired); `mentored` whether that pairing is still open.
+#: apprentice (-1: never paired); `mentored` whether that pairing is still open; `master`
+#: whether the worker would take apprentices as a 带徒工匠 once at master level (drawn by the
+#: apprenticeship pathway; craftsmen are masters whatever it says).
 COLUMNS = {
     "level": np.int8, "since": np.int16, "eligible_from": np.int16, "birth": np.int16,
     "exit_month": np.int16, "employer": np.int32, "pair": np.int32,
     "active": np.bool_, "sector": np.bool_, "graduate": np.bool_, "craftsman": np.bool_,
-    "mentored": np.bool_,
+    "mentored": np.bool_, "master": np.bool_,
 }
 NEVER = np.iinfo(np.int16).max
 

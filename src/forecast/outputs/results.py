@@ -107,7 +107,7 @@ def read_results(folder: str | Path) -> Aggregate:
         summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(str(d / "summary.json"), "", f"unreadable: {exc}", "the summary.json `forecast run` writes")
-    for key in ("seed", "reps", "uncertain_parameters"):
+    for key in ("seed", "reps", "uncertain_parameters", "fixed_parameters"):
         if key not in summary:
             raise InputError(str(d / "summary.json"), key, "missing", "the summary.json `forecast run` writes")
     cash = scenario.policy.rule_ids()
@@ -115,6 +115,7 @@ def read_results(folder: str | Path) -> Aggregate:
     outlays = _csv(d, "outlays.csv", ["year"] + cash + [TOTAL]).set_index("year")[cash]
     stats = _csv(d, "outlays_stats.csv", ["year", "rule"] + STATS)
     targets = _csv(d, "targets.csv", TARGET_COLUMNS)
+    targets["set_by"] = targets["set_by"].fillna("").astype(str)   # "" is read back as NaN
     bands = _csv(d, "ladder_bands.csv", ["month", "series"] + STATS)
     reps = _table(d / "replications.parquet", pd.read_parquet(d / "replications.parquet"),
                   ["replication", "year"] + cash + [TOTAL] + in_kind)
@@ -123,7 +124,7 @@ def read_results(folder: str | Path) -> Aggregate:
         raise InputError(str(d), "", f"summary.json says {summary['reps']} replications, parameters.csv has "
                                      f"{len(params)}", "the files of one run")
     return Aggregate(scenario, int(summary["seed"]), int(summary["reps"]), bool(summary["uncertain_parameters"]),
-                     outlays, stats, targets, bands, reps, params, summary)
+                     outlays, stats, targets, bands, reps, params, summary, tuple(summary["fixed_parameters"]))
 
 
 def _csv(d: Path, name: str, columns: list, exact: bool = True) -> pd.DataFrame:

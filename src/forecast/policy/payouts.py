@@ -2,6 +2,12 @@
 
 The simulation's ledger and `forecast payouts` both come from `compute_payouts`, so what the
 forecast spends and what the administrator pays are computed by the same code.
+
+A line is owed on its event's `date`; it is paid `pay_lag_months` later (`paid_on`, an
+assumption per rule of the scenario: applications are collected and checked first), and its
+budget `year` is the year of payment — so a December event with a one-month lag is paid from
+January's budget. Without lags (`forecast payouts` on administrative records) a line is paid
+on its event's date.
 """
 from __future__ import annotations
 
@@ -10,10 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecast.core.calendar import add_months
 from forecast.policy.policy import Policy
 from forecast.policy.rules import Rule, base_amounts
 
-LEDGER_COLUMNS = ["date", "year", "rule", "article", "recipient_kind", "recipient", "person",
+LEDGER_COLUMNS = ["date", "paid_on", "year", "rule", "article", "recipient_kind", "recipient", "person",
                   "base", "uplift_rate", "uplift", "amount", "in_kind", "event_index"]
 REJECTION_COLUMNS = ["event_index", "date", "event", "recipient", "person", "reason"]
 
@@ -26,12 +33,14 @@ class Payouts:
     rejections: pd.DataFrame
 
 
-def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True) -> Payouts:
+def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True, lags: dict | None = None) -> Payouts:
     """Every amount the policy owes for these events and, with `explain`, every event that
-    earns nothing under any rule, with the reasons."""
+    earns nothing under any rule, with the reasons. `lags`: rule id → months from event to
+    payment (None: paid on the event's date)."""
     lines, why_idx, why_text = [], [], []
     valid_from = np.datetime64(policy.valid_from, "D")
-    valid_to = np.datetime64(policy.valid_to, "D")
+    # a successor policy with the same rules (the scenario's reading) keeps paying after valid_to
+    valid_to = np.datetime64("9999-12-31") if policy.successor else np.datetime64(policy.valid_to, "D")
     kinds = events["event"].to_numpy(object)
     for rule in policy.rules:
         idx = np.flatnonzero(kinds == rule.event)
@@ -49,7 +58,8 @@ def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True) 
             why_text.append(np.array([w if w.startswith(rule.id) else f"{rule.id}: {w}" for w in why[~paid]],
                                      dtype=object))
         if paid.any():
-            lines.append(_lines(rule, ev[paid], base[paid], idx[paid], policy.uplift_rate))
+            lag = 0 if lags is None else int(lags.get(rule.id, 0))
+            lines.append(_lines(rule, ev[paid], base[paid], idx[paid], policy.uplift_rate, lag))
     ledger = (pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=LEDGER_COLUMNS))
     ledger = ledger.sort_values(["date", "event_index", "rule"], kind="stable").reset_index(drop=True)
     rejections = pd.DataFrame(columns=REJECTION_COLUMNS)
@@ -100,18 +110,23 @@ def _once_only(rule: Rule, ev: pd.DataFrame, base: np.ndarray, why: np.ndarray) 
     return text
 
 
-def _lines(rule: Rule, ev: pd.DataFrame, base: np.ndarray, idx: np.ndarray, uplift_rate: float) -> pd.DataFrame:
+def _lines(rule: Rule, ev: pd.DataFrame, base: np.ndarray, idx: np.ndarray, uplift_rate: float,
+           lag: int) -> pd.DataFrame:
     rate = np.where(ev["contributor"].to_numpy(bool) & rule.uplift, uplift_rate, 0.0)
     uplift = np.round(base * rate, 2)
+    date = ev["date"].to_numpy()
+    paid_on = pd.to_datetime(add_months(date, lag)) if lag else pd.to_datetime(date)
     return pd.DataFrame({
-        "date": ev["date"].to_numpy(), "year": ev["date"].dt.year.to_numpy(), "rule": rule.id,
+        "date": date, "paid_on": paid_on, "year": paid_on.year.to_numpy(), "rule": rule.id,
         "article": rule.article, "recipient_kind": rule.recipient_kind, "recipient": ev["recipient"].to_numpy(),
         "person": ev["person"].to_numpy(), "base": base, "uplift_rate": rate, "uplift": uplift,
         "amount": base + uplift, "in_kind": rule.in_kind, "event_index": idx})
 
 
 def outlays_by_year(ledger: pd.DataFrame, rule_ids: list[str], years: list[int], in_kind: bool = False) -> pd.DataFrame:
-    """Year × rule totals in yuan, derived from the ledger (never kept separately)."""
+    """Budget year (of payment) × rule totals in yuan, derived from the ledger (never kept
+    separately). Payments after the last year (a lag past the horizon) are not in the table:
+    they are part of what is owed after the horizon."""
     part = ledger[ledger["in_kind"] == in_kind]
     table = part.pivot_table(index="year", columns="rule", values="amount", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=years, columns=rule_ids, fill_value=0.0).astype(float)

@@ -31,6 +31,10 @@ class Policy:
     valid_to: dt.date
     uplift_rate: float
     uplift_reading: str = ""
+    #: a successor policy with the same rules is assumed after valid_to (the scenario's reading):
+    #: its programmes keep running and its rules keep paying to the horizon's end
+    successor: bool = False
+    successor_reading: str = ""
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -62,6 +66,9 @@ class Target:
     metric: str
     goal: float
     entity: str = ""
+    #: parameter paths whose assumed values set the target's value (e.g. HS-T8: the craftsmen
+    #: selected a year): such a target is "set by assumption", its probability restates an input
+    set_by: tuple = ()
 
     @property
     def share(self) -> bool:

@@ -55,21 +55,26 @@ class Rule:
     uplift: bool = True
     in_kind: bool = False
 
-    def scale(self) -> float:
-        """One number for how generous the rule is, to compare a reform with the base.
-
-        The mean of the amounts the rule can pay (table entries, tiers, milestones, the
-        midpoint of a range). Behaviour responds to the ratio of two such numbers.
-        """
+    def amounts(self) -> dict:
+        """What the rule can pay, by key: "unit" for a fixed amount or a range (its midpoint),
+        the level or prize of a table, the minimum count of a tier, the level of a milestone."""
         if self.kind == "fixed":
-            return self.amount
-        if self.kind == "table":
-            return float(np.mean(list(self.table.values())))
-        if self.kind == "tiers":
-            return float(np.mean([a for _, a in self.tiers]))
+            return {"unit": float(self.amount)}
         if self.kind == "range":
-            return float(np.mean(self.range))
-        return float(np.mean([a for _, _, a in self.milestones]))
+            return {"unit": float(np.mean(self.range))}
+        if self.kind == "table":
+            return {(ladder.name(k) if self.field == "level" else str(k)): float(v) for k, v in self.table.items()}
+        if self.kind == "tiers":
+            return {str(m): float(a) for m, a in self.tiers}
+        return {ladder.name(lv): float(a) for lv, _, a in self.milestones}
+
+    def expected(self, units: dict, amounts: dict | None = None) -> float:
+        """The expected reward per participant: Σ units[key] × amount[key], with `units` the
+        expected number of payments of each key per participant (an assumption of the section
+        that responds, e.g. the odds that a pairing reaches each HS-A8b milestone) and
+        `amounts` the rule's own (or a reference policy's) amounts by key."""
+        amounts = self.amounts() if amounts is None else amounts
+        return float(sum(u * amounts.get(k, 0.0) for k, u in units.items()))
 
     def longest_window(self) -> int:
         """Months from the anchor date within which a milestone rule can still pay (HS-A8b: 60)."""

@@ -26,7 +26,7 @@ from forecast.scenario.scenario import Scenario
 IN_KIND_PREFIX = "in_kind:"
 #: series prefix of queue lengths in ladder_bands.csv
 WAITING_PREFIX = "waiting:"
-TARGET_COLUMNS = ["target", "text", "metric", "goal", "probability", "mc_se"] + [f"value_{k}" for k in STATS]
+TARGET_COLUMNS = ["target", "text", "metric", "goal", "set_by", "probability", "mc_se"] + [f"value_{k}" for k in STATS]
 
 
 @dataclass
@@ -44,9 +44,11 @@ class Aggregate:
     replications: pd.DataFrame       # replication, year, cash rules, total, in-kind rules (IN_KIND_PREFIX)
     parameters: pd.DataFrame         # replication × scalar parameter (drawn values)
     summary: dict = field(default_factory=dict)
+    fixed: tuple = ()                # parameter paths pinned at their central values (--fix)
 
 
-def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: bool = True) -> Aggregate:
+def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: bool = True,
+              fixed=()) -> Aggregate:
     """Statistics over the replications, computed in replication order."""
     records = sorted(records, key=lambda r: r.rep)
     n = len(records)
@@ -58,6 +60,7 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
     IK = np.stack([r.in_kind for r in records]).reshape(n, len(years), len(in_kind))
     tot = O.sum(axis=2)                                               # N × Y
     committed = np.array([r.committed for r in records])
+    owed = np.array([r.owed_after for r in records])
     V = np.stack([r.targets for r in records]) if scenario.targets else np.zeros((n, 0))
 
     mean = pd.DataFrame(O.mean(axis=0), index=pd.Index(years, name="year"), columns=cash)
@@ -73,7 +76,8 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
     for j, t in enumerate(scenario.targets):
         p = float(t.met(V[:, j]).astype(float).mean())
         sv = bands(V[:, j])
-        trows.append({"target": t.id, "text": t.text, "metric": t.metric, "goal": t.goal, "probability": p,
+        trows.append({"target": t.id, "text": t.text, "metric": t.metric, "goal": t.goal,
+                      "set_by": ", ".join(t.set_by), "probability": p,
                       "mc_se": math.sqrt(p * (1 - p) / n), **{f"value_{k}": float(sv[k]) for k in STATS}})
     targets = pd.DataFrame(trows, columns=TARGET_COLUMNS)
 
@@ -89,8 +93,8 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
                               columns=["replication"] + names)
 
     agg = Aggregate(scenario, seed, n, uncertain, mean, stats, targets, _monthly_bands(scenario, records),
-                    pd.DataFrame(wide), parameters)
-    agg.summary = _summary(agg, tot, committed, IK, V)
+                    pd.DataFrame(wide), parameters, fixed=tuple(sorted(fixed)))
+    agg.summary = _summary(agg, tot, committed, owed, IK, V)
     return agg
 
 
@@ -118,7 +122,8 @@ def _monthly_bands(scenario: Scenario, records: list[Record]) -> pd.DataFrame:
     return out.sort_values(["_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, IK: np.ndarray, V: np.ndarray) -> dict:
+def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.ndarray, IK: np.ndarray,
+             V: np.ndarray) -> dict:
     sc = agg.scenario
     pol = sc.policy
     years = sc.years
@@ -133,6 +138,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, IK: np.ndar
         "outlays_yuan_in_policy_period": figure(tot[:, in_period].sum(axis=1)),
         "outlays_yuan_horizon": figure(tot.sum(axis=1)),
         "committed_after_policy_yuan": figure(committed),
+        "owed_after_horizon_yuan": figure(owed),
         "in_kind_yuan_horizon": figure(IK.sum(axis=(1, 2))),
     }
     by_year = {}
@@ -146,7 +152,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, IK: np.ndar
     for j, t in enumerate(sc.targets):
         met = t.met(V[:, j]).astype(float)
         row = agg.targets.iloc[j]
-        targets.append({"target": t.id, "metric": t.metric, "goal": t.goal,
+        targets.append({"target": t.id, "metric": t.metric, "goal": t.goal, "set_by": list(t.set_by),
                         "probability": round(float(row["probability"]), 6), **convergence(met, probability=True),
                         "value_mean": rounded(row["value_mean"]), "value_p5": rounded(row["value_p5"]),
                         "value_p95": rounded(row["value_p95"])})
@@ -160,6 +166,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, IK: np.ndar
         "reps": agg.reps,
         "seed": agg.seed,
         "uncertain_parameters": agg.uncertain,
+        "fixed_parameters": list(agg.fixed),
         "streams": "replication r uses numpy.random.SeedSequence(seed).spawn(reps)[r]: parameters from one child, "
                    "dynamics from another",
         "policy_validity": [str(pol.valid_from), str(pol.valid_to)],

@@ -20,10 +20,10 @@ import pandas as pd
 from forecast.core.atomic import atomic_file
 from forecast.core.errors import InputError
 
-FORMAT = 2   # 2: records carry the monthly queue lengths
+FORMAT = 3   # 2: records carry the monthly queue lengths; 3: and what is owed after the horizon
 #: meta keys a resumed run must match, with how to say each in a message.
 CHECKED = {"scenario_sha256": "scenario", "seed": "--seed", "reps": "--reps",
-           "uncertain": "--central (uncertain parameters)", "keep_ledgers": "--keep-ledgers"}
+           "uncertain": "--central (uncertain parameters)", "fixed": "--fix (pinned parameters)", "keep_ledgers": "--keep-ledgers"}
 _REC = re.compile(r"^rep-(\d+)\.json$")
 
 

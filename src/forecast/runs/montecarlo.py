@@ -43,7 +43,7 @@ class Run:
 
 
 def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Path, uncertain: bool = True,
-                     backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
+                     fixed: frozenset = frozenset(), backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
                      resume: bool = False, keep_ledgers: bool = False,
                      progress: Callable[[int, int], None] | None = None,
                      on_start: Callable[[int, int], None] | None = None) -> Run:
@@ -55,14 +55,14 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
     t0 = time.perf_counter()
     cp = Checkpoint(checkpoint)
     meta = {"scenario": scenario.name, "scenario_sha256": scenario_hash(scenario), "seed": seed, "reps": reps,
-            "uncertain": uncertain, "keep_ledgers": keep_ledgers}
+            "uncertain": uncertain, "fixed": sorted(fixed), "keep_ledgers": keep_ledgers}
     saved = cp.resume(meta) if resume else cp.start(meta)
     records = {rep: Record.from_json(d) for rep, d in saved.items()}
     if on_start:
         on_start(len(records), reps)
     if progress:
         progress(len(records), reps)
-    task = Task(scenario, seed, uncertain, keep_ledgers)
+    task = Task(scenario, seed, uncertain, keep_ledgers, frozenset(fixed))
     todo = [r for r in range(reps) if r not in records]
     computed = 0
     for rec in backends.run(replicate, task, todo, backend=backend, workers=workers, scheduler=scheduler):
@@ -72,7 +72,7 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
         computed += 1
         if progress:
             progress(len(records), reps)
-    agg = aggregate(scenario, list(records.values()), seed, uncertain)
+    agg = aggregate(scenario, list(records.values()), seed, uncertain, fixed)
     ledgers = {r: cp.ledger_path(r) for r in range(reps)} if keep_ledgers else None
     used = 1 if backend == "serial" else (workers or (None if scheduler else backends.default_workers()))
     info = RunInfo(reps, len(saved), computed, time.perf_counter() - t0, backend, used)

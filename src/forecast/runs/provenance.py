@@ -57,7 +57,7 @@ def now() -> str:
 
 
 def provenance(scenario, *, seed: int, reps: int, uncertain: bool, backend: str, started: str, ended: str,
-               argv: list[str] | None = None, scenario_file: str, extra: dict | None = None) -> dict:
+               fixed=frozenset(), argv: list[str] | None = None, scenario_file: str, extra: dict | None = None) -> dict:
     """The record of a run for provenance.json (`argv`: the command line, program name first)."""
     argv = list(sys.argv if argv is None else argv)
     return {
@@ -75,6 +75,7 @@ def provenance(scenario, *, seed: int, reps: int, uncertain: bool, backend: str,
         "seed": seed,
         "reps": reps,
         "uncertain_parameters": uncertain,
+        "fixed_parameters": sorted(fixed),
         "backend": backend,
         "started": started,
         "ended": ended,

@@ -25,6 +25,7 @@ class Task:
     seed: int
     uncertain: bool = True
     keep_ledgers: bool = False
+    fixed: frozenset = frozenset()   # parameter paths pinned at their central values
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Record:
     outlays: np.ndarray      # years × cash rules, yuan
     in_kind: np.ndarray      # years × in-kind rules, yuan
     committed: float         # cash outlays in the years after the policy's end, yuan
+    owed_after: float        # cash owed after the horizon, valued (expected), yuan
     targets: np.ndarray      # value of each target
     ladder: np.ndarray       # months × 9 levels: stocks at each month's end
     flows: np.ndarray        # months × (hires, graduates, exits)
@@ -46,7 +48,7 @@ class Record:
 
     def to_json(self) -> dict:
         return {"rep": self.rep, "outlays": self.outlays.tolist(), "in_kind": self.in_kind.tolist(),
-                "committed": float(self.committed), "targets": self.targets.tolist(),
+                "committed": float(self.committed), "owed_after": float(self.owed_after), "targets": self.targets.tolist(),
                 "ladder": self.ladder.tolist(), "flows": self.flows.tolist(), "queues": {k: v.tolist() for k, v in self.queues.items()},
                 "params": self.params}
 
@@ -54,6 +56,7 @@ class Record:
     def from_json(cls, d: dict) -> "Record":
         return cls(int(d["rep"]), np.array(d["outlays"], dtype=float).reshape(len(d["outlays"]), -1),
                    np.array(d["in_kind"], dtype=float).reshape(len(d["in_kind"]), -1), float(d["committed"]),
+                   float(d["owed_after"]),
                    np.array(d["targets"], dtype=float), np.array(d["ladder"], dtype=np.int64),
                    np.array(d["flows"], dtype=np.int64),
                    {k: np.array(v, dtype=np.int64) for k, v in d["queues"].items()}, dict(d["params"]))
@@ -67,6 +70,7 @@ def reduce_result(result: Result, keep_ledger: bool = False) -> Record:
         ledger.insert(0, "rep", result.replication)
     return Record(rep=result.replication, outlays=result.outlays().to_numpy(dtype=float),
                   in_kind=result.outlays(in_kind=True).to_numpy(dtype=float), committed=result.committed(),
+                  owed_after=result.owed_after_horizon(),
                   targets=targets.values(result), ladder=np.asarray(result.ladder_counts, dtype=np.int64).copy(),
                   flows=np.asarray(result.flows, dtype=np.int64).copy(),
                   queues={k: np.asarray(v, dtype=np.int64).copy() for k, v in result.queues.items()},
@@ -75,4 +79,5 @@ def reduce_result(result: Result, keep_ledger: bool = False) -> Record:
 
 def replicate(task: Task, rep: int) -> Record:
     """Simulate replication `rep` of the run and reduce it (runs on a worker)."""
-    return reduce_result(simulate(task.scenario, task.seed, rep, uncertain=task.uncertain), task.keep_ledgers)
+    return reduce_result(simulate(task.scenario, task.seed, rep, uncertain=task.uncertain, fixed=task.fixed),
+                         task.keep_ledgers)

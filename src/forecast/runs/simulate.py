@@ -42,6 +42,8 @@ class Result:
     entities: pd.DataFrame        # kind, id, month created, initial
     workers_end: int
     worker_bytes: int
+    fixed: frozenset = frozenset()  # parameters pinned at their central values (--fix)
+    owed_after: dict | None = None  # rule → yuan owed after the horizon (valued, `model.tail`)
 
     def outlays(self, in_kind: bool = False) -> pd.DataFrame:
         """Fund outlays (yuan) by year × rule, from the ledger; in-kind rules apart."""
@@ -53,6 +55,11 @@ class Result:
         committed for later years (yuan)."""
         outlays = self.outlays()
         return float(outlays[self.scenario.policy.after(outlays.index)].to_numpy().sum())
+
+    def owed_after_horizon(self) -> float:
+        """Cash the policy still owes after the horizon's last year, valued (yuan): expected
+        annuities and milestones still to come, and payments whose lag falls past the end."""
+        return float(sum(self.owed_after.values())) if self.owed_after else 0.0
 
     def ladder(self) -> pd.DataFrame:
         """Stocks by level at each month's end, with shares, flows and queue lengths."""
@@ -75,23 +82,31 @@ class Result:
 
 
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain: bool = True,
-             options: Options | None = None) -> Result:
+             options: Options | None = None, fixed: frozenset = frozenset()) -> Result:
     """Simulate one future of the scenario.
 
     Each uncertain parameter is drawn once (epistemic) from one child of the replication's
     seed; the dynamics (aleatory) use another. With `uncertain=False` parameters take their
-    central values.
+    central values; `fixed` pins some of them (`Scenario.fixed_parameters`).
     """
     ss = replication_seed(seed, replication)
     param_ss, dynamics_ss = ss.spawn(2)
-    values = scenario.resolve(param_ss if uncertain else None)
+    values = scenario.resolve(param_ss if uncertain else None, fixed)
     sim = Simulation(scenario, values, dynamics_ss, options)
     sim.run()
+    owed: dict = {}
+    for step in sim.steps.values():
+        for rid, v in (step.owed_after() if hasattr(step, "owed_after") else {}).items():
+            owed[rid] = owed.get(rid, 0.0) + v
     events = sim.log.frame(clear=True)
     entities = sim.steps["entities"].table() if "entities" in sim.steps else \
         pd.DataFrame(columns=["kind", "id", "created", "initial"])
     result = Result(scenario, values, seed, replication, uncertain, events, None, sim.stocks, sim.flows, sim.queues,
-                    entities, int(np.count_nonzero(sim.workers.active)), sim.workers.nbytes)
+                    entities, int(np.count_nonzero(sim.workers.active)), sim.workers.nbytes, frozenset(fixed))
     sim.workers.release()  # the worker columns are not needed for the payouts: free them first
-    result.ledger = compute_payouts(events, scenario.policy, explain=False).ledger
+    ledger = compute_payouts(events, scenario.policy, explain=False, lags=values.pay_lag).ledger
+    late = ledger[~ledger["in_kind"] & (ledger["year"] > scenario.end.year)]   # lagged past the horizon
+    for rid, v in late.groupby("rule")["amount"].sum().items():
+        owed[rid] = owed.get(rid, 0.0) + float(v)
+    result.ledger, result.owed_after = ledger, owed
     return result

@@ -13,7 +13,7 @@ import pandas as pd
 from forecast.core.calendar import month_dates, month_index
 from forecast.policy import ladder
 
-COLUMNS = ["target", "text", "metric", "value", "goal", "met", "source"]
+COLUMNS = ["target", "text", "metric", "value", "goal", "met", "set_by", "source"]
 
 
 def metric(name: str, result, entity: str = "") -> float:
@@ -50,5 +50,5 @@ def values(result) -> np.ndarray:
 
 def evaluate(result) -> pd.DataFrame:
     rows = [{"target": t.id, "text": t.text, "metric": t.metric, "value": v, "goal": t.goal, "met": t.met(v),
-             "source": t.source} for t, v in zip(result.scenario.targets, values(result))]
+             "set_by": ", ".join(t.set_by), "source": t.source} for t, v in zip(result.scenario.targets, values(result))]
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -46,12 +46,20 @@ FACTOR = Domain(0.0, 100.0, False, "a factor in [0, 100]")
 POSITIVE_COUNT = Domain(1, math.inf, True, "a whole number ≥ 1")
 
 
+#: How a bare range is drawn: an assumption written `{value = v, range = [low, high]}` is the
+#: triangular distribution on [low, high] with its mode at v (the stated value is the most
+#: likely one, the range its plausible limits). A degenerate range (low = high) is fixed.
+BARE_RANGE_RULE = "a bare range {value = v, range = [low, high]} is drawn from triangular(low, mode v, high)"
+
+
 @dataclass(frozen=True)
 class Param:
     """A fixed value, or a distribution drawn once per run (epistemic uncertainty).
 
-    `dist` is "fixed", "uniform", "triangular" or "normal" (truncated to [low, high]).
-    `low`/`high` are the plausible range; for a fixed value they document it only.
+    `dist` is "fixed" (a policy figure, or a degenerate range), "range" (a bare range, drawn
+    by `BARE_RANGE_RULE`), "uniform", "triangular" or "normal" (truncated to [low, high]).
+    Every draw is the quantile of one uniform number, so correlated parameters (a Gaussian
+    copula, `scenario.draws`) and quasi-random designs use the same inverse CDF.
     """
 
     dist: str
@@ -68,16 +76,27 @@ class Param:
         """The value used when uncertainty is switched off: the fixed value or the mode/mean."""
         return self._cast(self.value)
 
+    @property
+    def uncertain(self) -> bool:
+        """Drawn in a Monte Carlo run: a distribution with some width."""
+        return self.dist != "fixed" and self.high > self.low
+
     def draw(self, rng: np.random.Generator) -> float:
-        if self.dist == "fixed":
-            return self._cast(self.value)
+        return self.quantile(rng.random()) if self.uncertain else self.central
+
+    def quantile(self, u: float) -> float:
+        """The value at cumulative probability u ∈ [0, 1) of the parameter's distribution."""
+        if not self.uncertain:
+            return self.central
+        lo, hi = self.low, self.high
         if self.dist == "uniform":
-            x = rng.uniform(self.low, self.high)
-        elif self.dist == "triangular":
-            x = rng.triangular(self.low, self.value, self.high) if self.low < self.high else self.low
+            x = lo + u * (hi - lo)
+        elif self.dist in ("triangular", "range"):
+            c = (self.value - lo) / (hi - lo)
+            x = lo + math.sqrt(u * c) * (hi - lo) if u < c else hi - math.sqrt((1 - u) * (1 - c)) * (hi - lo)
         else:
-            x = self._truncated_normal(rng.random())
-        return self._cast(x)
+            x = self._truncated_normal(u)
+        return self._cast(min(max(x, lo), hi))
 
     def _truncated_normal(self, u: float) -> float:
         """The u-quantile of the normal(value, sd) truncated to [low, high] (exact, no rejection)."""
@@ -92,8 +111,10 @@ class Param:
 
     def describe(self) -> str:
         if self.dist == "fixed":
-            rng = f" (range {self.low:g}–{self.high:g})" if self.assumption else ""
+            rng = f" (range {self.low:g}–{self.high:g})" if self.assumption and self.high > self.low else ""
             return f"{self.value:g}{rng}"
+        if self.dist == "range":
+            return f"{self.value:g}, drawn triangular({self.low:g}, {self.value:g}, {self.high:g})"
         if self.dist == "uniform":
             return f"uniform({self.low:g}, {self.high:g})"
         if self.dist == "triangular":
@@ -103,7 +124,7 @@ class Param:
     def to_toml(self) -> dict:
         """The parameter as the scenario file writes it (for the scenario a run writes)."""
         out: dict = {}
-        if self.dist == "fixed":
+        if self.dist in ("fixed", "range"):
             out["value"] = self.central
             if self.assumption:
                 out["range"] = [self._cast(self.low), self._cast(self.high)]

@@ -116,7 +116,9 @@ class Table:
             rng = t.numbers("range", domain) if assumption or t.has("range") else [v, v]
             if len(rng) != 2 or not rng[0] <= v <= rng[1]:
                 raise t.error("range", f"{rng!r} must be [low, high] around value {v!r}", "[low, high] with low ≤ value ≤ high")
-            p = Param("fixed", v, rng[0], rng[1], integer=domain.integer, source=source, assumption=assumption)
+            drawn = assumption and rng[1] > rng[0]   # params.BARE_RANGE_RULE
+            p = Param("range" if drawn else "fixed", v, rng[0], rng[1], integer=domain.integer, source=source,
+                      assumption=assumption)
         else:
             low, high = t.number("low", domain), t.number("high", domain)
             if low > high:

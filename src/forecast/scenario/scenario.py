@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from forecast.core.errors import InputError
 from forecast.policy.policy import Policy, Target
+from forecast.scenario import response
+from forecast.scenario.draws import draw, flat, resolve_fixed
 from forecast.scenario.files import load_chain
-from forecast.scenario.params import LevelTable, Param, param_rng
+from forecast.scenario.params import LevelTable, Param
 from forecast.scenario.schema import FIXED, PATHWAYS, Activity, Entity, Fund, Values
 from forecast.scenario.sections import rule_ids_of, validate
 
@@ -36,7 +37,8 @@ class Scenario:
     policy: Policy
     targets: tuple
     specs: dict               # section → key → Param | LevelTable | setting (see schema.Values)
-    reference_scales: dict    # rule id → its amount scale under the root base (behaviour's reference)
+    reference: dict           # rule id → {key: amount} under the root base (behaviour's reference)
+    correlations: tuple = ()  # draws.Correlation groups drawn jointly
     files: tuple = field(default=())
 
     # --- calendar ---------------------------------------------------------------------------
@@ -62,34 +64,32 @@ class Scenario:
         return self.meta[key][lang]
 
     # --- behaviour --------------------------------------------------------------------------
-    def response_ratio(self, rule_ids: list[str]) -> float:
-        """How generous these rules are now relative to the root base policy (1 in the base).
-
-        A base that pays nothing for the rules gives no reference: a reform that starts paying
-        for them needs its own volume assumption, so that is an error, not a ratio of 1."""
-        ref = sum(self.reference_scales[r] for r in rule_ids)
-        now = sum(self.policy.rule(r).scale() for r in rule_ids)
-        if ref > 0:
-            return now / ref
-        if now > 0:
-            raise InputError(str(self.path), "reference_amounts", f"the base policy pays nothing for {', '.join(rule_ids)}, "
-                             "so a response to paying for them cannot be scaled from it",
-                             "a base that pays the rules, or the volume under the new amounts as the assumption")
-        return 1.0
+    def response_ratio(self, section) -> float:
+        """The expected reward per participant of a rewarded section's response rules under
+        the rules in force, relative to the root base policy's (1 in the base; `response.py`)."""
+        rules = [self.policy.rule(r) for r in section.response_rule_ids()]
+        return response.ratio(rules, section.expected_units, self.reference, str(self.path))
 
     # --- drawing ----------------------------------------------------------------------------
-    def resolve(self, seed_sequence: np.random.SeedSequence | None = None) -> Values:
-        """Every parameter as a number: drawn once from its named stream, or its central value
-        when `seed_sequence` is None; returned as typed sections."""
-        drawn = {}
+    def parameter_specs(self) -> dict:
+        """path → Param of every scalar parameter (the columns of parameters.csv)."""
+        return flat(self.specs)
+
+    def fixed_parameters(self, keys) -> frozenset:
+        """The paths `--fix KEY[,KEY…]` pins (InputError for an unknown key)."""
+        return resolve_fixed(keys, self.parameter_specs())
+
+    def resolve(self, seed_sequence: np.random.SeedSequence | None = None, fixed: frozenset = frozenset()) -> Values:
+        """Every parameter as a number — drawn (jointly where `[correlations]` says so, see
+        `draws.py`) from its named stream, or its central value when `seed_sequence` is None
+        or the path is in `fixed` — returned as typed sections."""
+        drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed)
 
         def section(cls, path: str, specs: dict):
             values = {}
             for key, spec in specs.items():
-                p = f"{path}.{key}"
                 if isinstance(spec, Param):
-                    v = spec.central if seed_sequence is None else spec.draw(param_rng(seed_sequence, p))
-                    drawn[p] = v
+                    v = drawn[f"{path}.{key}"]
                 elif isinstance(spec, LevelTable):
                     v = spec.array()
                 else:
@@ -98,31 +98,37 @@ class Scenario:
             return cls(**values)
 
         s = self.specs
-        fixed = {name: section(cls, name, s[name]) for name, cls in FIXED.items()}
+        fixed_sections = {name: section(cls, name, s[name]) for name, cls in FIXED.items()}
         pathways = {n: section(PATHWAYS[n], f"pathways.{n}", v) for n, v in s["pathways"].items()}
         activities = {n: section(Activity, f"activities.{n}", v) for n, v in s["activities"].items()}
         entities = {n: section(Entity, f"entities.{n}", v) for n, v in s["entities"].items()}
         fund = section(Fund, "fund", s["fund"])
-        return Values(**fixed, pathways=pathways, activities=activities, entities=entities, fund=fund, drawn=drawn)
+        lags = {rid: int(drawn[f"pay_lag_months.{rid if rid in s['pay_lag_months'] else 'default'}"])
+                for rid in self.policy.rule_ids()}
+        return Values(**fixed_sections, pathways=pathways, activities=activities, entities=entities, fund=fund,
+                      pay_lag=lags, drawn=drawn)
 
     # --- writing back -----------------------------------------------------------------------
     def to_toml(self) -> dict:
         """The scenario as specified (every parameter with its distribution, nothing drawn), in
         the form of a scenario file: `load_scenario` reads it back to the same scenario."""
         def specs(tree):
-            return {k: (specs(v) if isinstance(v, dict) else v.to_toml() if isinstance(v, (Param, LevelTable))
-                        else v) for k, v in tree.items()}
+            return {k: (response.units_to_toml(v) if k == "expected_units" else specs(v) if isinstance(v, dict)
+                        else v.to_toml() if isinstance(v, (Param, LevelTable)) else v) for k, v in tree.items()}
         pol = self.policy
         return {
             "meta": {"name": self.name, "title": self.title, **self.meta, "files": [str(f) for f in self.files]},
             "calendar": {"start": self.start, "end": self.end},
             "policy": {"name": pol.name, "valid_from": pol.valid_from, "valid_to": pol.valid_to,
-                       "uplift_rate": pol.uplift_rate, "uplift_reading": pol.uplift_reading},
+                       "uplift_rate": pol.uplift_rate, "uplift_reading": pol.uplift_reading,
+                       "successor": pol.successor, "successor_reading": pol.successor_reading},
             "rules": {r.id: r.to_toml() for r in pol.rules},
-            "reference_amounts": dict(self.reference_scales),
+            "reference_amounts": response.reference_to_toml(self.reference),
             "targets": {t.id: {"text": t.text, "source": t.source, "metric": t.metric, "goal": t.goal,
-                               **({"entity": t.entity} if t.entity else {})} for t in self.targets},
+                               **({"entity": t.entity} if t.entity else {}),
+                               **({"set_by": list(t.set_by)} if t.set_by else {})} for t in self.targets},
             **specs(self.specs),
+            "correlations": {g.name: g.to_toml() for g in self.correlations},
         }
 
     # --- the assumptions register -----------------------------------------------------------
@@ -144,6 +150,8 @@ class Scenario:
             for name, tree in self.specs[group].items():
                 visit(f"{group}.{name}", tree, rule_ids_of(tree))
         visit("fund", self.specs["fund"], [])
+        for rid, spec in self.specs["pay_lag_months"].items():
+            visit("pay_lag_months", {rid: spec}, [] if rid == "default" else [rid])
         return rows
 
 
@@ -152,7 +160,8 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     data, origins, files, root = load_chain(path)
     v = validate(data, origins, root)
-    return Scenario(files[-1], v["name"], v["title"], v["meta"], v["start"], v["end"],
+    return Scenario(files[-1], v["name"], v["title"], v["meta"],
+                    v["start"], v["end"],
                     Policy(v["policy_name"], v["rules"], v["valid_from"], v["valid_to"], v["uplift"],
-                           v["uplift_reading"]),
-                    tuple(Target(**t) for t in v["targets"]), v["specs"], v["reference"], files)
+                           v["uplift_reading"], v["successor"], v["successor_reading"]),
+                    tuple(Target(**t) for t in v["targets"]), v["specs"], v["reference"], v["correlations"], files)

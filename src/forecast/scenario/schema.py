@@ -76,6 +76,7 @@ class Responsive(Section):
     """A section whose volume responds to the rewards it pays (forecast.model.behaviour)."""
 
     response_rules: list | None = setting("rules", optional=True)
+    expected_units: dict | None = setting("units", optional=True)
     elasticity: float | None = param(ELASTICITY, optional=True)
     deadweight: float | None = param(SHARE, optional=True)
 
@@ -87,7 +88,7 @@ class Responsive(Section):
         return list(self.response_rules) if self.response_rules else [getattr(self, self.PAYING_RULE)]
 
 
-RESPONSE_KEYS = ("response_rules", "elasticity", "deadweight")
+RESPONSE_KEYS = ("response_rules", "expected_units", "elasticity", "deadweight")
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +160,10 @@ class Apprenticeship(Responsive):
     milestone_rule: str | None = setting("rule", optional=True)
     master_min_level: int = setting("level")
     apprentice_levels: list = setting("levels")
+    #: masters are 带徒工匠 (HS-A8a/b): the named craftsmen, and with `other_masters` also a share
+    #: `other_master_share` of the other workers at master_min_level or above (an assumption)
+    other_masters: bool = setting("flag")
+    other_master_share: float | None = param(SHARE, optional=True)
     pairings_per_year: float = param(RATE)
     master_capacity: int = param(POSITIVE_COUNT)
     state_master_weight: float = param(FACTOR)
@@ -188,6 +193,7 @@ class Craftsmen(Section):
     per_year: int = param(COUNT)
     initial: int = param(COUNT)
     pass_rate: float = param(PROBABILITY)
+    leave_rate: float = param(PROBABILITY)
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,35 +218,41 @@ class Colleges(Responsive):
 @dataclass(frozen=True, eq=False)
 class Activity(Responsive):
     """[activities.NAME]: events a year done by craftsmen (lectures, projects), each paid by `rule`.
-    A range rule's amount is drawn between `unit_amount_low` and `unit_amount_high`."""
+    A range rule's amount is drawn uniformly within the rule's own range (the article gives no
+    distribution of review results)."""
     PAYING_RULE = "rule"
     rule: str = setting("rule")
     recipients: str = setting("text")
     per_year: float = param(RATE)
     units_per_event: float = param(RATE, default=(1.0, "one unit (session, lecture, project) per event"))
-    unit_amount_low: float | None = param(AMOUNT, optional=True)
-    unit_amount_high: float | None = param(AMOUNT, optional=True)
 
 
 @dataclass(frozen=True, eq=False)
 class Entity(Responsive):
-    """[entities.NAME]: counted bodies (studios, bases, stations, fairs, titles). With a `rule`
-    a body earns it once, `lag_months` after it is created, with chance `success_per_year`."""
+    """[entities.NAME]: counted bodies (studios, bases, stations, fairs, titles). New bodies
+    arrive in one of three ways, exactly one of which the section states: `new_per_year` (a
+    Poisson number: bodies others decide to create), `per_year_scheduled` (exactly that many
+    every year: the district's own schedule, e.g. fairs), or `planned` bodies built by
+    `built_month` months after the policy's start (a planned build, e.g. HS-A10's centre).
+    With a `rule` a body earns it once, `lag_months` after it is created, with chance
+    `success_per_year`; a range rule's amount is drawn uniformly within the rule's range."""
     PAYING_RULE = "rule"
     rule: str | None = setting("rule", optional=True)
     initial: int = param(COUNT)
     initial_age_years: float | None = param(RATE, optional=True)
-    new_per_year: float = param(RATE)
+    new_per_year: float | None = param(RATE, optional=True)
+    per_year_scheduled: int | None = param(COUNT, optional=True)
+    planned: int | None = param(COUNT, optional=True)
+    built_month: int | None = param(MONTHS, optional=True)
     until_policy_end: bool = setting("flag", default=False)
     lag_months: int | None = param(MONTHS, optional=True)
     success_per_year: float | None = param(PROBABILITY, optional=True)
-    amount_low: float | None = param(AMOUNT, optional=True)
-    amount_high: float | None = param(AMOUNT, optional=True)
     contributor_share: float | None = param(SHARE, optional=True)
 
     #: keys that only mean something for a body with a reward rule
-    REWARD_KEYS = ("initial_age_years", "lag_months", "success_per_year", "amount_low", "amount_high",
-                   "contributor_share") + RESPONSE_KEYS
+    REWARD_KEYS = ("initial_age_years", "lag_months", "success_per_year", "contributor_share") + RESPONSE_KEYS
+    #: the ways new bodies arrive; a section states exactly one
+    ARRIVALS = ("new_per_year", "per_year_scheduled", "planned")
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,4 +282,5 @@ class Values:
     activities: dict        # name → Activity
     entities: dict          # name → Entity
     fund: Fund
+    pay_lag: dict           # cash rule id → months from event to payment
     drawn: dict             # "section.key" → value of every scalar parameter (parameters.csv)

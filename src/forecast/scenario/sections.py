@@ -11,13 +11,16 @@ from forecast.core.errors import InputError
 from forecast.policy import ladder
 from forecast.policy.policy import ENTITY_METRICS, METRICS, SHARE_METRICS
 from forecast.scenario.files import Origins, OriginTable
-from forecast.scenario.params import AMOUNT, COUNT, SHARE, LevelTable, Param
+from forecast.scenario.draws import flat, read_correlations
+from forecast.scenario.params import COUNT, MONTHS, SHARE, LevelTable, Param
 from forecast.scenario.reader import Table
+from forecast.scenario.response import check_units, read_reference, read_units
 from forecast.scenario.rule_reader import read_rule
-from forecast.scenario.schema import FIXED, PATHWAYS, Activity, Entity, Fund, L, P, Responsive, S
+from forecast.scenario.schema import (FIXED, PATHWAYS, RESPONSE_KEYS, Activity, Apprenticeship, Entity, Fund, L, P,
+                                      Responsive, S)
 
-TOP_KEYS = ("base", "meta", "calendar", "policy", "rules", "reference_amounts", "targets", "population",
-            "flows", "ladder", "pathways", "activities", "entities", "fund")
+TOP_KEYS = ("base", "meta", "calendar", "policy", "rules", "reference_amounts", "pay_lag_months", "targets",
+            "population", "flows", "ladder", "pathways", "activities", "entities", "fund", "correlations")
 #: names in [meta] that outputs print in the user's language: {zh = "…", en = "…"}
 NAMES = ("place", "fund_name", "craftsman_title")
 PARAM_FORMS = ("{value = …, source = \"seed …\"} or {value = …, range = [low, high], assumption = \"why\"} "
@@ -46,6 +49,8 @@ def validate(data: dict, origins: dict, root: tuple) -> dict:
                         "valid_to on or after valid_from")
     out["policy_name"], out["uplift"] = pol.text("name"), pol.number("uplift_rate", SHARE)
     out["uplift_reading"] = pol.text("uplift_reading", "")
+    out["successor"] = pol.flag("successor")
+    out["successor_reading"] = pol.text("successor_reading")
     pol.text("source", "")
     pol.close()
     rules_t = top.table("rules")
@@ -53,7 +58,7 @@ def validate(data: dict, origins: dict, root: tuple) -> dict:
     rules_t.close()
     out["rules"] = rules
     by_id = {r.id: r for r in rules}
-    out["reference"] = _reference(top.table("reference_amounts", required=False), by_id, root)
+    out["reference"] = read_reference(top.table("reference_amounts", required=False), by_id, root)
     targets_t = top.table("targets", required=False)
     out["targets"] = [_target(tid, targets_t.table(tid)) for tid in targets_t.keys()]
     targets_t.close()
@@ -68,7 +73,15 @@ def validate(data: dict, origins: dict, root: tuple) -> dict:
                 raise t.error(key, "unknown pathway", ", ".join(PATHWAYS))
             specs[group][key] = _section(t.table(key), cls, by_id)
     specs["fund"] = _section(top.table("fund"), Fund, by_id)
+    specs["pay_lag_months"] = _pay_lags(top.table("pay_lag_months"), by_id)
     _check_mix(org, specs)
+    params = flat(specs)
+    out["correlations"] = read_correlations(top.table("correlations", required=False), params)
+    for t in out["targets"]:
+        for path in t["set_by"]:
+            if path not in params:
+                raise InputError(org.file(f"targets.{t['id']}"), f"targets.{t['id']}.set_by",
+                                 f"{path!r} is not a parameter of this scenario", "a path as in parameters.csv")
     for t in out["targets"]:
         if t["metric"] in ENTITY_METRICS and t["entity"] not in specs["entities"]:
             raise InputError(org.file(f"targets.{t['id']}"), f"targets.{t['id']}.entity",
@@ -91,30 +104,35 @@ def _meta(meta: Table) -> dict:
     return out
 
 
-def _reference(t: Table, rules: dict, root: tuple) -> dict:
-    """Each rule's amount scale under the root base policy: behaviour responds to the ratio of
-    the amounts in force to these. A file may state them (`[reference_amounts]`, as a results
-    folder's scenario does); otherwise they come from the root base file, and a rule the root
-    lacks is its own reference."""
-    root_file, root_data = root
-    computed = {rid: read_rule(rid, Table(body, str(root_file), f"rules.{rid}")).scale()
-                for rid, body in root_data.get("rules", {}).items() if isinstance(body, dict)}
-    stated = {}
-    for rid in t.keys():
-        if rid not in rules:
-            raise t.error(rid, "not a rule of this scenario", ", ".join(rules))
-        stated[rid] = t.number(rid, AMOUNT)
-    t.close()
-    return {rid: stated.get(rid, computed.get(rid, rule.scale())) for rid, rule in rules.items()}
-
-
 def _target(tid: str, t: Table) -> dict:
     metric = t.text("metric", choices=METRICS)
     target = {"id": tid, "text": t.text("text"), "source": t.text("source"), "metric": metric,
               "goal": t.number("goal", SHARE if metric in SHARE_METRICS else COUNT),
-              "entity": t.text("entity") if metric in ENTITY_METRICS else ""}
+              "entity": t.text("entity") if metric in ENTITY_METRICS else "",
+              "set_by": tuple(_text_list(t, "set_by"))}
     t.close()
     return target
+
+
+def _text_list(t: Table, key: str) -> list:
+    value = t.raw(key, [], required=False)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise t.error(key, f"{value!r} is not a list of text", "a list of parameter paths")
+    return value
+
+
+def _pay_lags(t: Table, rules: dict) -> dict:
+    """`[pay_lag_months]`: months from an event to its payment, an assumption per rule, with
+    `default` for the rules not listed (itself a labelled assumption, required)."""
+    out = {"default": _param(t, "default", P(MONTHS))}
+    for rid in t.keys():
+        if rid == "default":
+            continue
+        if rid not in rules:
+            raise t.error(rid, "not a rule of this scenario", ", ".join(sorted(rules)) + " or default")
+        out[rid] = _param(t, rid, P(MONTHS))
+    t.close()
+    return out
 
 
 def _section(t: Table, cls, rules: dict) -> dict:
@@ -142,28 +160,25 @@ def _section(t: Table, cls, rules: dict) -> dict:
 
 
 def _check_reward(t: Table, cls, spec: dict, rules: dict) -> None:
-    """A section that pays a rule states its response; reward-only keys need a rule; a range
-    rule's amount is drawn between bounds the section must give."""
+    """A section that pays a rule states its response and the expected payments per
+    participant of its response rules; reward-only keys need a rule; an entity states exactly
+    one way new bodies arrive; masters other than craftsmen need their share."""
+    if cls is Entity:
+        given = [k for k in Entity.ARRIVALS if k in spec]
+        if len(given) != 1:
+            raise t.error(given[1] if given else "new_per_year", "state exactly one way new bodies arrive"
+                          + (f" (given: {', '.join(given)})" if given else ""), " | ".join(Entity.ARRIVALS))
+        if ("planned" in spec) != ("built_month" in spec):
+            raise t.error("built_month", "a planned build needs both its count and its month", "planned and built_month")
+    if cls is Apprenticeship and spec.get("other_masters") and "other_master_share" not in spec:
+        raise t.error("other_master_share", "missing: other_masters = true needs the share of other workers at "
+                      "master level who take apprentices", PARAM_FORMS)
     paying = spec.get(cls.PAYING_RULE)
     if paying is None:
         stray = [k for k in Entity.REWARD_KEYS if k in spec]
         if stray:
             raise t.error(stray[0], "only for a body with a reward rule", "set `rule` or leave the key out")
         return
-    for key in ("elasticity", "deadweight"):
-        if key not in spec:
-            raise t.error(key, f"missing: the section pays rules.{paying}, so it must say how uptake responds "
-                               "to the reward (an assumption with its range)", PARAM_FORMS)
-    bounds = {Activity: ("unit_amount_low", "unit_amount_high"), Entity: ("amount_low", "amount_high")}.get(cls)
-    if bounds:
-        needed = rules[paying].kind == "range"
-        for key in bounds:
-            if needed and key not in spec:
-                raise t.error(key, f"missing: rules.{paying} pays an amount set by review within "
-                                   f"{rules[paying].range}, drawn between amount bounds", PARAM_FORMS)
-            if not needed and key in spec:
-                raise t.error(key, f"rules.{paying} is a {rules[paying].kind} rule: its amount is the rule's",
-                              "leave the key out")
     if cls is Entity:
         for key in ("lag_months", "success_per_year", "contributor_share"):
             if key not in spec:
@@ -171,6 +186,17 @@ def _check_reward(t: Table, cls, spec: dict, rules: dict) -> None:
         if spec["initial"].high > 0 and "initial_age_years" not in spec:
             raise t.error("initial_age_years", "missing: bodies present at the start need an age for "
                                                f"rules.{paying}", PARAM_FORMS)
+    if cls is Entity and "new_per_year" not in spec:
+        stray = [k for k in RESPONSE_KEYS if k in spec]
+        if stray:
+            raise t.error(stray[0], "a scheduled or planned body is the district's decision: its count does not "
+                          "respond to the reward", "leave the key out, or use new_per_year")
+        return
+    for key in ("elasticity", "deadweight"):
+        if key not in spec:
+            raise t.error(key, f"missing: the section pays rules.{paying}, so it must say how uptake responds "
+                               "to the reward (an assumption with its range)", PARAM_FORMS)
+    check_units(t, spec.get("response_rules") or [paying], spec.get("expected_units"), rules)
 
 
 def rule_ids_of(spec: dict) -> list[str]:
@@ -245,6 +271,8 @@ def _setting(t: Table, key: str, kind: S, rules: dict):
         return m
     if kind.kind == "flag":
         return t.flag(key)
+    if kind.kind == "units":
+        return read_units(t, key, rules)
     return t.text(key)
 
 

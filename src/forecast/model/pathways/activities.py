@@ -1,6 +1,7 @@
 """Activities of craftsmen paid per event: lecture-group sessions (HS-A5), guest lectures
 (HS-A6), challenge projects (HS-A9). Their number responds to the reward; where the rule
-pays a range, the amount set by review is drawn within the scenario's bounds.
+pays a range, the amount set by review is drawn uniformly within the rule's range (the
+articles give no distribution of review results).
 """
 from __future__ import annotations
 
@@ -35,6 +36,6 @@ class Activities(Pathway):
             cols = dict(recipient_kind=rule.recipient_kind, recipient=ids("W", who), person=ids("W", who),
                         count=np.maximum(1, np.round(a.units_per_event)).astype(int),
                         contributor=sim.contributor(who))
-            if a.unit_amount_low is not None:
-                cols["amount"] = np.round(rng.uniform(a.unit_amount_low, a.unit_amount_high, k), -1)
+            if rule.kind == "range":
+                cols["amount"] = np.round(rng.uniform(*rule.range, k), -1)
             sim.log.emit(rule.event, sim.date(t), **cols)

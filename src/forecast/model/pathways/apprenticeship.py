@@ -1,12 +1,18 @@
 """青蓝工程 master–apprentice pairing (HS-A8a at pairing, HS-A8b milestones).
 
-Pairing requests arrive each month (their number responds to the masters' rewards). Each is
-a SimPy process that waits in the queue of `slots` — a master's free slot, offered by the
-pairing step — for as long as it takes; the step offers one slot per master at or above
-`master_min_level` with fewer than `master_capacity` open pairings, while apprentices are
+Pairing requests arrive each month (their number responds to the expected reward per
+pairing, `scenario.response`). Each is a SimPy process that waits in the queue of `slots` — a
+master's free slot, offered by the pairing step — for as long as it takes; the step offers one
+slot per master with fewer than `master_capacity` open pairings, while apprentices are
 available, to the requests in order of arrival. Masters in state-owned employers and
 apprentices in private ones are preferred, as the policy encourages. A pairing then lasts
 `duration_months`, after which the master's slot is free again.
+
+Reading of 第八条 (HS-A8a/b pay 带徒工匠): a master is a named craftsman at or above
+`master_min_level`, or — with `other_masters` — another worker at that level whom employers
+name a master: each worker carries that trait with chance `other_master_share`, drawn when
+they join. An apprentice is always below the master's level: a 技师 is paired only with a
+master at 高级技师 or above.
 
 An apprentice in an open pairing certifies faster and with a shorter time in grade
 (`engine.Mentoring`). Any certificate within the milestone rule's longest window from the
@@ -20,6 +26,7 @@ import simpy
 from forecast.model.behaviour import volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
+from forecast.model.tail import milestone_value
 from forecast.policy import ladder
 
 
@@ -62,6 +69,9 @@ class Apprenticeship(Pathway):
         self.taught = np.zeros(ladder.TOP + 1, bool)
         self.taught[p.apprentice_levels] = True
         self.pairs = Pairs()
+        self.trait_share = float(p.other_master_share) if p.other_masters else 0.0
+        self.seen = 0
+        self._draw_traits()
         self.slots = simpy.Store(sim.env)   # a master's free slot; requests wait in its get queue
         milestone = sim.scenario.policy.rule(p.milestone_rule) if p.milestone_rule else None
         self.window = milestone.longest_window() if milestone else None
@@ -71,15 +81,23 @@ class Apprenticeship(Pathway):
             sim.on_promote.append(self._certified)
         sim.on_exit.append(self._left)
 
+    def _draw_traits(self) -> None:
+        """Whether workers who joined since the last call would take apprentices (`master`)."""
+        w = self.sim.workers
+        if w.n > self.seen:
+            w.master[self.seen:] = self.rng.random(w.n - self.seen) < self.trait_share
+            self.seen = w.n
+
     def step(self, t: int) -> None:
         sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
+        self._draw_traits()
         if sim.in_policy(t):
             for _ in range(rng.poisson(self.per_month)):
                 sim.env.process(self._pairing(self.slots.get()))
         waiting = len(self.slots.get_queue)
         if not waiting:
             return
-        free = w.active & (w.level >= p.master_min_level)
+        free = w.active & (w.level >= p.master_min_level) & (w.craftsman | w.master)
         busy, load = np.unique(self.pairs.master[self.pairs.open_ids()], return_counts=True)
         free[busy[load >= self.capacity]] = False   # masters whose slots are all taken
         masters = np.flatnonzero(free)
@@ -89,17 +107,67 @@ class Apprenticeship(Pathway):
             return
         state = sim.employers["state"]
         mw = np.where(state[w.employer[masters]], p.state_master_weight, 1.0)
-        aw = np.where(state[w.employer[pupils]], 1.0, p.private_apprentice_weight)
         m = rng.choice(masters, k, replace=False, p=mw / mw.sum())
-        a = rng.choice(pupils, k, replace=False, p=aw / aw.sum())
+        m, a = self._apprentices(m, pupils)
+        if not len(m):
+            return
         pair_ids = self.pairs.add(m, a, t)
         w.pair[a] = pair_ids
         w.mentored[a] = True
         w.eligible_from[a] = sim.eligible_from(a)
         sim.log.emit("pairing", sim.date(t), recipient_kind="master", recipient=ids("W", m), person=ids("W", a),
                      level=w.level[a], contributor=sim.contributor(m))
-        for q in pair_ids:   # the first k requests in the queue get these slots, in order
+        for q in pair_ids:   # the first requests in the queue get these slots, in order
             self.slots.put(int(q))
+
+    def _apprentices(self, masters: np.ndarray, pupils: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """An apprentice below each master's level, drawn without replacement (private employers
+        likelier); masters at the lowest levels choose first, having the fewest candidates. A
+        master for whom no apprentice is left gets none this month."""
+        w, p, rng = self.sim.workers, self.p, self.rng
+        state = self.sim.employers["state"]
+        order = np.argsort(w.level[masters], kind="stable")
+        masters = masters[order]
+        taken = np.zeros(len(pupils), bool)
+        out_m, out_a = [], []
+        for lv in np.unique(w.level[masters]):
+            group = masters[w.level[masters] == lv]
+            cand = np.flatnonzero(~taken & (w.level[pupils] < lv))
+            n = min(len(group), len(cand))
+            if not n:
+                continue
+            aw = np.where(state[w.employer[pupils[cand]]], 1.0, p.private_apprentice_weight)
+            pick = rng.choice(cand, n, replace=False, p=aw / aw.sum())
+            taken[pick] = True
+            out_m.append(group[:n])
+            out_a.append(pupils[pick])
+        if not out_m:
+            return masters[:0], masters[:0]
+        return np.concatenate(out_m), np.concatenate(out_a)
+
+    def owed_after(self) -> dict:
+        """Expected milestones (the milestone rule) of pairings whose windows are still open at
+        the horizon's end, for apprentices in the district below the milestone's level
+        (`model.tail.milestone_value`, odds from the section's `expected_units`)."""
+        sim, p, w = self.sim, self.p, self.sim.workers
+        if self.window is None:
+            return {}
+        pol = sim.scenario.policy
+        rule = pol.rule(p.milestone_rule)
+        odds = (p.expected_units or {}).get(rule.id, {})
+        q = np.arange(self.pairs.n)
+        a = self.pairs.apprentice[q]
+        alive = w.active[a]
+        total = 0.0
+        for level, within, amount in rule.milestones:
+            remaining = self.pairs.start[q] + within - (sim.T - 1)
+            open_ = alive & (remaining > 0) & (w.level[a] < level)
+            if open_.any():
+                m = self.pairs.master[q[open_]]
+                uplift = np.where(sim.contributor(m) & rule.uplift, pol.uplift_rate, 0.0)
+                total += milestone_value(remaining[open_], within, uplift, amount,
+                                         odds.get(ladder.name(level), 0.0))
+        return {rule.id: total}
 
     def waiting(self) -> int:
         """Pairing requests still waiting for a master's slot."""

@@ -2,6 +2,10 @@
 the annuity (HS-A2b) and the in-kind services (HS-A7). Craftsmen are drawn from the
 `min_level`-and-above pool, higher levels likelier; they keep the title while they work in
 the district. Those named before the policy (`initial`) are drawn when the run starts.
+Craftsmen leave the district at their own yearly rate `leave_rate` (an assumption: senior,
+rooted and paid an annuity while they stay), not at the general turnover; they still retire
+at the retirement age. The rate is also what values the annuities still owed after the
+horizon (`model.tail`).
 """
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import numpy as np
 
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
+from forecast.model.population import exit_months
+from forecast.model.tail import annuity_value
 
 
 class Craftsmen(Pathway):
@@ -49,5 +55,25 @@ class Craftsmen(Pathway):
         weight = 2.0 ** (w.level[pool] - min_level)
         chosen = self.rng.choice(pool, k, replace=False, p=weight / weight.sum())
         w.craftsman[chosen] = True
+        if self.sim.options.demography:
+            flows = self.sim.values.flows
+            w.exit_month[chosen] = exit_months(self.sim.month(), w.birth[chosen], self.p.leave_rate,
+                                               flows.retirement_age, self.rng)
         self.selected_year.update({int(c): year for c in chosen})
         return chosen
+
+    def owed_after(self) -> dict:
+        """Expected annuities (the annuity rule) owed after the horizon to the craftsmen in the
+        district at its end, if the rule outlives the policy (`model.tail.annuity_value`)."""
+        sim, p, w = self.sim, self.p, self.sim.workers
+        pol = sim.scenario.policy
+        if p.annuity_rule is None:
+            return {}
+        rule = pol.rule(p.annuity_rule)
+        if not (rule.after_policy or pol.successor) or rule.kind != "fixed":
+            return {}
+        crafts = np.flatnonzero(w.active & w.craftsman)
+        ages = (sim.T - w.birth[crafts].astype(float)) / 12.0
+        uplift = np.where(sim.contributor(crafts) & rule.uplift, pol.uplift_rate, 0.0)
+        return {rule.id: annuity_value(ages, uplift, rule.amount, p.pass_rate, p.leave_rate,
+                                       sim.values.flows.retirement_age)}

@@ -1,9 +1,13 @@
 """Counted bodies: master studios, bases, stations, rights centres, titles and fairs.
 
-Each kind starts with `initial` bodies and gains new ones (a Poisson number a month that
-responds to its reward). A body with a reward rule earns it once: after `lag_months` it
-qualifies each month with the chance implied by `success_per_year`; the review amount of a
-range rule is drawn within the scenario's bounds. Every body gets an age and a contributor
+Each kind starts with `initial` bodies and gains new ones in one of three ways
+(`scenario.schema.Entity`): a Poisson number a month that responds to its reward
+(`new_per_year`: bodies others decide to create), exactly `per_year_scheduled` a year spread
+evenly over the months (the district's own schedule, e.g. fairs), or `planned` bodies built
+`built_month` months after the policy's start (a planned build, e.g. HS-A10's centre). A body
+with a reward rule earns it once: after `lag_months` it qualifies each month with the chance
+implied by `success_per_year`; the review amount of a range rule is drawn uniformly within
+the rule's range. Every body gets an age and a contributor
 flag drawn from its kind's stream whether or not the kind is rewarded, so a reform that
 rewards a kind leaves the stream of its births, and so the common random numbers, unchanged.
 """
@@ -31,8 +35,21 @@ class _Kind:
         self.paid = [False] * k0
         self.share = e.contributor_share or 0.0
         self.contributor = list(rng.random(k0) < self.share)
-        self.rate = (volume(e.new_per_year, e, sim.scenario) if e.rewarded() else e.new_per_year) / 12
+        self.rate = 0.0
+        if e.new_per_year is not None:
+            self.rate = (volume(e.new_per_year, e, sim.scenario) if e.rewarded() else e.new_per_year) / 12
         self.success = monthly(e.success_per_year) if e.rewarded() else 0.0
+        self.built_t = None if e.planned is None else sim.policy_start_t + int(e.built_month)
+
+    def arrivals(self, sim, t: int) -> int:
+        """New bodies in month t."""
+        e = self.e
+        if e.new_per_year is not None:
+            return int(self.rng.poisson(self.rate))
+        if e.per_year_scheduled is not None:
+            k, m = int(e.per_year_scheduled), sim.month_of_year(t) - 1   # month of year 0–11
+            return (k * (m + 1)) // 12 - (k * m) // 12
+        return int(e.planned) if t == self.built_t else 0
 
     def ident(self, i: int) -> str:
         return f"{self.name}-{i + 1:03d}"
@@ -51,7 +68,7 @@ class Entities(Pathway):
         sim = self.sim
         for k in self.kinds:
             if not k.e.until_policy_end or sim.in_policy(t):
-                for _ in range(k.rng.poisson(k.rate)):
+                for _ in range(k.arrivals(sim, t)):
                     k.born.append(t)
                     k.paid.append(False)
                     k.contributor.append(k.rng.random() < k.share)
@@ -69,8 +86,8 @@ class Entities(Pathway):
         rule = sim.scenario.policy.rule(e.rule)
         cols = dict(recipient_kind=rule.recipient_kind, recipient=np.array([k.ident(i) for i in due], object),
                     years=(t - born[due]) / 12.0, contributor=np.array(k.contributor, bool)[due])
-        if e.amount_low is not None:
-            cols["amount"] = np.round(rng.uniform(e.amount_low, e.amount_high, len(due)), -3)
+        if rule.kind == "range":
+            cols["amount"] = np.round(rng.uniform(*rule.range, len(due)), -3)
         for i in due:
             k.paid[i] = True
         sim.log.emit(rule.event, sim.date(t), **cols)

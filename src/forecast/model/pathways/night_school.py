@@ -5,8 +5,14 @@ Each term, eligible workers at the levels taught apply and join the waiting list
 still waiting from earlier terms. The term's intake — the head of the list, up to the seats
 offered — is a course: a SimPy process that takes its seats from the `seats` container,
 waiting while courses still running hold them, lasts `course_months`, and gives the seats
-back after its exam. Seats respond to the provider's reward. Passing the exam earns the
-provider HS-A3a; craftsmen's class hours earn HS-A3b.
+back after its exam. Passing the exam earns the provider HS-A3a; craftsmen's class hours earn
+HS-A3b. Providers respond to the expected reward per learner (`scenario.response`) both in
+the seats they offer and in the learners they recruit: seats and the apply rate are both
+scaled by the response.
+
+The programme is the policy's: a term takes an intake only if its exam falls within the
+policy's validity (or a successor policy is assumed), so no certificate is funded after the
+policy; when no intake is possible any more, the waiting list is dissolved.
 """
 from __future__ import annotations
 
@@ -25,7 +31,9 @@ class NightSchool(Pathway):
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p
-        self.seats_n = int(round(volume(p.seats_per_term, p, sim.scenario))) if sim.options.capacities else 10 ** 9
+        self.response = volume(1.0, p, sim.scenario)
+        self.apply_rate = min(1.0, p.apply_rate * self.response)
+        self.seats_n = int(round(p.seats_per_term * self.response)) if sim.options.capacities else 10 ** 9
         self.seats = simpy.Container(sim.env, capacity=max(self.seats_n, 1), init=self.seats_n)
         self.rng = sim.rng("night_school")
         self.provider_contrib = self.rng.random(int(p.providers)) < p.provider_contributor_share
@@ -39,11 +47,15 @@ class NightSchool(Pathway):
         sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
         if sim.month_of_year(t) not in p.term_months:
             return
+        if not sim.in_policy(t + int(p.course_months)):
+            if t > sim.policy_start_t:
+                self.waitlist = self.waitlist[:0]   # the programme has closed: nobody waits for it
+            return
         still = self.waitlist[w.active[self.waitlist] & self.starts[w.level[self.waitlist]]]
         waiting = np.zeros(w.n, bool)
         waiting[still] = True
         pool = np.flatnonzero(w.active & (w.eligible_from <= t) & self.starts[w.level] & ~waiting)
-        applicants = pool[rng.random(len(pool)) < p.apply_rate]
+        applicants = pool[rng.random(len(pool)) < self.apply_rate]
         queue = np.concatenate([still, rng.permutation(applicants)])
         k = min(len(queue), self.seats_n)
         self.waitlist = queue[k:]
@@ -90,4 +102,4 @@ class NightSchool(Pathway):
         if len(class_hours):
             teacher = self.rng.choice(crafts, len(class_hours))
             sim.log.emit("class_hours", sim.date(t), recipient_kind="craftsman", recipient=ids("W", teacher),
-                         count=class_hours, amount=float(p.hourly_rate), contributor=sim.contributor(teacher))
+                         count=class_hours, amount=float(round(p.hourly_rate)), contributor=sim.contributor(teacher))
