@@ -11,7 +11,7 @@ import pytest
 
 from forecast.api import run_monte_carlo
 from forecast.core.errors import InputError
-from forecast.model.fund import fund_paths, principal_needed_quantile
+from forecast.model.fund import fund_paths, principal_needed_quantile, shortfall_probability
 from forecast.outputs.budget import Budget, load
 
 
@@ -21,6 +21,8 @@ def _close(a, b):
         assert a.keys() == b.keys()
         for k in a:
             _close(a[k], b[k])
+    elif a is None or isinstance(a, list):
+        assert a == b
     else:
         assert a == pytest.approx(b, rel=1e-9, abs=0.01)
 
@@ -42,18 +44,28 @@ def test_per_replication_figures_come_from_the_results_layout(mc_results, small)
     wide = reps.pivot(index="replication", columns="year", values="total")
     np.testing.assert_allclose(b.total_matrix(), wide.to_numpy())
     assert b.replications == 8 and b.monte_carlo
-    # the fund: model.fund's arithmetic with each replication's principal, rate and top-up
+    # the fund: model.fund's account with each replication's principal, rate and top-up
     p = fund_paths(wide.to_numpy(), params["fund.principal"], params["fund.return_rate"],
                    params["fund.top_up_per_year"], small.resolve(None).fund.draw_on_principal)
-    np.testing.assert_allclose(b.fund.paths.balance, p.balance)
+    np.testing.assert_allclose(b.fund.paths.account, p.account)
+    np.testing.assert_allclose(b.fund.paths.principal, p.principal)
     np.testing.assert_allclose(b.fund.principal, params["fund.principal"])
-    assert b.fund.needed_p95 == pytest.approx(principal_needed_quantile(wide.to_numpy(), params["fund.return_rate"]))
+    np.testing.assert_allclose(b.fund.shortfall_probability, shortfall_probability(p))
+    # principal needed: over the policy period 2025–2027 only, 95th percentile over replications
+    period = np.array(b.years) <= 2027
+    assert b.fund.needed_p95 == pytest.approx(principal_needed_quantile(wide.to_numpy(), params["fund.return_rate"],
+                                                                        period))
+    need = (wide.to_numpy()[:, period].cumsum(axis=1) / np.arange(1, 4)).max(axis=1) / params["fund.return_rate"]
+    assert b.fund.needed_p95 == pytest.approx(np.percentile(need, 95))
     # committed liabilities: the years after the policy's end, 2028–2032
     assert b.later_years == [2028, 2029, 2030, 2031, 2032]
     per_rep = reps[reps["year"] > 2027].groupby("replication")["total"].sum()
     h = b.headline_numbers()
     assert h["committed"]["mean"] == pytest.approx(per_rep.mean())
     assert h["in_period"]["mean"] == pytest.approx(reps[reps["year"] <= 2027].groupby("replication")["total"].sum().mean())
+    assert h["p_shortfall_any"] == pytest.approx(p.shortfall.any(axis=1).mean())
+    assert h["unfunded_end_period"]["mean"] == pytest.approx(p.unfunded[:, 2].mean())
+    assert h["needed_p95"] == b.fund.needed_p95 and h["shortfall_years"] is None and h["targets_met"] is None
     # the assumptions register: the scenario's parameters with the values drawn across replications
     register = pd.DataFrame(small.parameters())
     assert list(b.assumptions["parameter"]) == list(register["parameter"])
@@ -66,11 +78,22 @@ def test_per_replication_figures_come_from_the_results_layout(mc_results, small)
 def test_single_run_is_one_replication(single_results):
     b = load(single_results)
     assert b.replications == 1 and not b.monte_carlo
-    assert set(b.targets["probability"]) <= {0.0, 1.0}
-    total = b.rule_stats("total")
-    assert (total["p5"] == total["mean"]).all() and (total["p95"] == total["mean"]).all()
     outlays = pd.read_csv(single_results / "outlays.csv", index_col="year")
     np.testing.assert_allclose(b.fund.paths.outlays[0], outlays["total"], atol=0.011)
+    # one future: no probability, no principal needed; what happened in it instead
+    assert b.fund.shortfall_probability is None and b.fund.needed is None and b.fund.needed_p95 is None
+    h = b.headline_numbers()
+    assert h["p_shortfall_any"] is None and h["p_shortfall_by_year"] is None and h["needed_p95"] is None
+    assert h["targets_likely"] is None
+    assert h["shortfall_years"] == [y for y, s in zip(b.years, b.fund.paths.shortfall[0]) if s]
+    assert h["first_shortfall"] == (h["shortfall_years"][0] if h["shortfall_years"] else None)
+    values = b.targets.set_index("target")["value_mean"]
+    assert h["targets_met"] == sum(t.met(values[t.id]) for t in b.scenario.targets)
+    # its fund table holds the future's values and whether each year falls short, no percentile
+    table = b.fund.table()
+    assert list(table.columns) == ["year", "outlays", "returns", "account", "drawn", "unfunded", "principal",
+                                   "shortfall"]
+    np.testing.assert_allclose(table["account"], b.fund.paths.account[0])
 
 
 @pytest.mark.parametrize("column", ["fund.principal", "fund.return_rate", "fund.top_up_per_year"])

@@ -156,9 +156,9 @@ def test_doubling_a8a_amount_draws_more_pairings_and_more_than_doubles_its_bill(
     def bill(r):
         return r.ledger.loc[r.ledger["rule"] == "HS-A8a", "amount"].sum()
 
-    # expected reward per pairing (HS-A8a once + HS-A8b milestones with their odds, 400 yuan):
-    # ratio (4,000 + 400) / (2,000 + 400) = 1.833; elasticity 1, deadweight 0.5:
-    # requests × (0.5 + 0.5 × 1.833) = × 1.42
+    # expected reward per pairing (HS-A8a once + HS-A8b milestones with their odds, 280 yuan):
+    # ratio (4,000 + 280) / (2,000 + 280) = 1.877; elasticity 1, deadweight 0.5:
+    # requests × (0.5 + 0.5 × 1.877) = × 1.44
     assert pairings(reform) > pairings(base) * 1.25
     # twice the amount for more pairings: more than twice the bill
     assert bill(reform) > 2 * bill(base)

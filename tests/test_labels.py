@@ -70,7 +70,7 @@ def test_texts_carry_the_scenarios_own_names(overlay):
     assert zh("event.graduates_stayed") == "毕业生留锡山区(院校)"
     assert zh("metric.craftsmen_selected") == "新评锡山工匠"
     assert en("report.subtitle").startswith("Xishan craftsman fund")
-    assert en("chart.fund_title") == "Xishan craftsman fund: principal at year end"
+    assert en("chart.fund_title") == "Xishan craftsman fund: principal and returns account at year end"
     targets = {t.id: t for t in other.targets}
     assert target_label(zh, targets["HS-T8"]) == "新评锡山工匠"
     assert article_label(zh, other.policy, "第二条") == "第二条 锡山工匠、工匠学院基地"

@@ -15,3 +15,4 @@ def test_quickstart_notebook_executes_without_errors():
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs)
     assert "HS-T1" in text and "HS-A8a × 2" in text
+    assert "set by assumption" in text and "pay_lag_months.HS-A1b" in text

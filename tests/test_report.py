@@ -123,8 +123,9 @@ def test_page_renders_in_chromium(mc_report, tmp_path):
 
 
 def test_single_run_folder_in_english_replaced_atomically(single_results, tmp_path):
-    """A single run's folder is one replication: bands collapse, probabilities are 0 or 1.
-    The report folder is replaced as a whole, with no temporary folder left beside it."""
+    """A single run's folder is one replication: one simulated future, said so (no bands or
+    probabilities: tests/test_single_run_honesty.py). The report folder is replaced as a
+    whole, with no temporary folder left beside it."""
     out = tmp_path / "reports" / "en"
     out.mkdir(parents=True)
     (out / "stale.txt").write_text("old")
@@ -137,7 +138,8 @@ def test_single_run_folder_in_english_replaced_atomically(single_results, tmp_pa
     assert b.fund.principal[0] == pytest.approx(params["fund.principal"].iloc[0])
     page = files.html.read_text(encoding="utf-8")
     assert '<html lang="en">' in page and "1. Headline" in page and "Art. 8 apprenticeship pairing" in page
-    assert "one run (no uncertainty bands" in page and all(f'data-chart="{c}"' in page for c in CHARTS)
+    assert "one simulated future (no ranges, no probabilities)" in page
+    assert all(f'data-chart="{c}"' in page for c in CHARTS)
     assert "Budget forecast: Huishan craftsman fund: outlays" in page
 
 
@@ -199,3 +201,8 @@ def test_headline_table(mc_results):
     assert headline(b, lang="en").caption.startswith("2025–2027 outlays")
     first = [str(c._cells[0]) for c in table.columns]
     assert first[0] == "支出 均值" and first[1] == f"{b.rule_stats('total').loc[2025, 'mean'] / 1e4:,.1f}"
+    labels = [str(c) for c in table.columns[0]._cells]
+    assert labels == ["支出 均值", "支出 5%分位", "支出 95%分位", "基金收益 均值", "收益账户结余(年末) 均值",
+                      "未落实资金(累计) 均值", "年末本金 均值", "P(缺口)"]
+    assert [str(c._cells[-1]) for c in table.columns[1:]] == [f"{p:.0%}" for p in b.fund.shortfall_probability]
+    assert f"{b.fund.needed_p95 / 1e4:,.0f} 万元" in table.caption and "缺口不动用本金" in table.caption

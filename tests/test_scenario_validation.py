@@ -131,8 +131,8 @@ def test_reform_changing_one_amount_loads_with_response_ratio_not_one(overlay, h
     a8a = reform.policy.rule("HS-A8a")
     assert response.ratio([a8a], None, reform.reference, "x") == pytest.approx(2.0)
     # the expected reward per pairing: HS-A8a once, and the HS-A8b milestones (2,000, 3,000,
-    # 5,000) with the odds the scenario states (0.10, 0.05, 0.01): 200 + 150 + 50 = 400 yuan,
-    # not the mean milestone of 3,333 as if it were certain: (4,000 + 400) / (2,000 + 400)
+    # 5,000) with the odds the scenario states (0.04, 0.05, 0.01): 80 + 150 + 50 = 280 yuan,
+    # not the mean milestone of 3,333 as if it were certain: (4,000 + 280) / (2,000 + 280)
     appr = reform.resolve().pathways["apprenticeship"]
-    assert reform.response_ratio(appr) == pytest.approx(4400 / 2400)
+    assert reform.response_ratio(appr) == pytest.approx(4280 / 2280)
     assert reform.response_ratio(reform.resolve().pathways["night_school"]) == 1.0   # rules not changed

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from forecast.model.fund import fund_paths, principal_needed_quantile
+from forecast.model.fund import fund_paths, principal_needed_quantile, shortfall_probability
 from forecast.outputs.budget import load
 from forecast.outputs.report_charts import write_charts
 from forecast.outputs.workbook import SHEETS, sheet_names, write_workbook
@@ -60,7 +60,9 @@ def test_outlays_sheet_equals_outlays_csv(mc):
         seen.add(rule)
         for j, y in enumerate(years):
             assert isinstance(row[3 + j], (int, float)), (rule, y, row[3 + j])
-            assert row[3 + j] * WAN == pytest.approx(csv.loc[y, rule], abs=0.01)
+            # the total row sums the rules' means, each written to the cent
+            tol = 0.01 if rule != "total" else 0.005 * len(csv.columns) + 0.005
+            assert row[3 + j] * WAN == pytest.approx(csv.loc[y, rule], abs=tol)
         assert row[3 + len(years)] * WAN == pytest.approx(csv[rule].sum(), abs=0.1)
     assert seen == set(csv.columns)  # every rule and the total
     assert ws.freeze_panes == "D2"
@@ -108,16 +110,22 @@ def test_fund_and_targets_sheets(mc):
     totals = pd.read_csv(folder / "outlays_stats.csv")
     m = pd.read_parquet(folder / "replications.parquet").pivot(index="replication", columns="year",
                                                                 values="total").to_numpy()
-    p = fund_paths(m, params["fund.principal"], params["fund.return_rate"], params["fund.top_up_per_year"])
+    p = fund_paths(m, params["fund.principal"], params["fund.return_rate"], params["fund.top_up_per_year"],
+                   b.fund.draw_on_principal)
     years = fund[fund["年份"].apply(lambda v: isinstance(v, int))]
     assert list(years["年份"]) == b.years
-    assert list(years["P(支出>收益)"]) == pytest.approx(list((p.outlays > p.returns).mean(axis=0)))
+    assert list(years["P(缺口)"]) == pytest.approx(list(shortfall_probability(p)))
     assert list(years["基金收益 均值"] * WAN) == pytest.approx(list(p.returns.mean(axis=0)))
-    assert list(years["年末本金 5%分位"] * WAN) == pytest.approx(list(np.percentile(p.balance, 5, axis=0)))
+    assert list(years["收益账户结余(年末) 均值"] * WAN) == pytest.approx(list(p.account.mean(axis=0)))
+    assert list(years["收益账户结余(年末) 5%分位"] * WAN) == pytest.approx(list(np.percentile(p.account, 5, axis=0)))
+    assert list(years["未落实资金(累计) 均值"] * WAN) == pytest.approx(list(p.unfunded.mean(axis=0)))
+    assert list(years["年末本金 5%分位"] * WAN) == pytest.approx(list(np.percentile(p.principal, 5, axis=0)))
     assert list(years["支出 均值"] * WAN) == pytest.approx(list(totals[totals["rule"] == "total"]["mean"]), abs=0.01)
-    needed = principal_needed_quantile(m, params["fund.return_rate"], 0.95) / WAN
-    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "收益覆盖95%情形所需本金(万元)")
+    needed = principal_needed_quantile(m, params["fund.return_rate"], np.array(b.years) <= 2027, 0.95) / WAN
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "收益覆盖政策期累计支出所需本金(95%情形,万元)")
     assert row[3] == pytest.approx(needed)
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "至少一年出现缺口的概率")
+    assert row[3] == pytest.approx(p.shortfall.any(axis=1).mean())
     targets = _sheet_table(wb[ZH["targets"]])
     csv = pd.read_csv(folder / "targets.csv")
     assert list(targets["目标"]) == list(csv["target"])

@@ -20,7 +20,10 @@ def add_parser(subparsers) -> None:
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--out", help="results folder (default results/<scenario name>)")
     run.add_argument("--central", action="store_true",
-                     help="use central values of uncertain parameters instead of drawing them")
+                     help="pin every uncertain parameter at its central value instead of drawing it")
+    run.add_argument("--fix", action="append", default=[], metavar="KEY[,KEY…]",
+                     help="pin these parameters (paths as in parameters.csv, e.g. population.employed, or a "
+                          "section such as pathways.night_school) at their central values; the others are drawn")
     run.add_argument("--reps", type=int, default=1, metavar="N",
                      help="Monte Carlo: N replications, each drawing the uncertain parameters once (default 1: one run)")
     run.add_argument("--backend", choices=("serial", "processes", "dask"),
@@ -45,6 +48,9 @@ def main(args) -> int:
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", "", f"{args.workers} workers", "a whole number ≥ 1")
     scenario = load_scenario(args.scenario)
+    keys = [k for item in args.fix for k in item.split(",")]
+    fixed = scenario.fixed_parameters(keys) if keys else frozenset()
+    args.fixed = fixed
     out = Path(args.out) if args.out else Path("results") / scenario.name
     if args.reps == 1:
         given = [o for o, v in zip(MC_ONLY, (args.backend, args.scheduler, args.workers, args.resume,
@@ -59,14 +65,18 @@ def main(args) -> int:
 def _single(args, scenario, out: Path) -> int:
     from forecast.api import run_single
     from forecast.outputs.budget import Budget
+    from forecast.outputs.labels import Labels
     from forecast.outputs.terminal import console, headline, outlays_table, targets_table
 
-    result, agg = run_single(scenario, seed=args.seed, out=out, uncertain=not args.central, argv=args.argv)
+    result, agg = run_single(scenario, seed=args.seed, out=out, uncertain=not args.central, fixed=args.fixed,
+                             argv=args.argv)
     con = console()
-    con.print(outlays_table(result.outlays(), scenario,
-                            f"{scenario.title}: fund outlays by year (seed {args.seed}, one future)"))
+    L = Labels("en", scenario)
+    con.print(outlays_table(result.outlays(), scenario, L("terminal.single_title", title=scenario.title,
+                                                          seed=args.seed), owed_after=result.owed_after_horizon()))
     con.print(targets_table(result.targets(), scenario))
     con.print(headline(Budget(agg)))
+    con.print(L("one_future"), style="bold")
     con.print(f"results written to {out}/ (forecast report {out} adds the Excel workbook and the printable report)")
     return 0
 
@@ -103,6 +113,7 @@ def _monte_carlo(args, scenario, out: Path) -> int:
         err.print(f"note: starting afresh; the checkpoint in {cp}/ is discarded (--resume continues it)")
     try:
         agg, info = run_monte_carlo(scenario, seed=args.seed, reps=args.reps, out=out, uncertain=not args.central,
+                                    fixed=args.fixed,
                                     backend=backend, workers=args.workers, scheduler=args.scheduler,
                                     resume=args.resume, keep_ledgers=args.keep_ledgers, argv=args.argv,
                                     progress=progress, on_start=on_start)

@@ -1,110 +1,166 @@
-"""The 惠山工匠基金: yearly returns against outlays, and the principal's path.
+"""The 惠山工匠基金 as an account: the principal earns returns, the returns pay the rewards.
 
-POLICY.md (三、配套保障): the rewards are paid from the fund's **returns** (收益), not from its
-principal. The principal (≈ 100 M yuan, FACTS.md), its yearly return rate and any top-ups are
-assumptions of the scenario (`[fund]`). Per replication r and year y (y = 1 … n, the
-scenario's years; balance_0 = principal, the fund as it stands at the start of the first year):
+Seed 000 (三、配套保障): 专项奖励资金由惠山工匠基金收益配套保障 — the rewards are backed by the
+fund's **returns** (收益); nothing in the text allows drawing on the principal (FACTS.md, "how
+rewards are funded"). The principal, its yearly return rate and any top-ups are assumptions
+of the scenario (`[fund]`); `draw_on_principal` (default false, the text's reading) says
+whether a shortfall may be taken from the principal.
 
-    returns_y   = balance_{y-1} × rate
-    surplus_y   = returns_y − outlays_y                  (negative: a shortfall)
-    shortfall_y = max(0, outlays_y − returns_y)
-    balance_y   = balance_{y-1} + top_up − shortfall_y   when draw_on_principal
-                = balance_{y-1} + top_up                 otherwise (the shortfall stays unfunded)
+Per replication r and year y = 1 … n (the scenario's years), with P_0 = principal (the fund
+at the start of the first year) and A_0 = 0 (the returns account, empty at the start):
+
+    returns_y   = P_{y−1} × rate
+    available_y = A_{y−1} + returns_y                     (this year's returns plus what is carried over)
+    deficit_y   = max(0, outlays_y − available_y)         (> 0: a shortfall year)
+    drawn_y     = min(deficit_y, P_{y−1})  when draw_on_principal, else 0
+    A_y         = available_y − outlays_y + drawn_y       (the returns account at the year's end)
+    unfunded_y  = max(0, −A_y) = deficit_y − drawn_y      (outlays not covered, outstanding at the year's end)
+    P_y         = P_{y−1} − drawn_y + top_up              (the principal at the year's end)
 
 Readings, each a choice made here:
 
-- a surplus (returns not spent) is **not** added to the principal: the policy spends returns,
-  and what the fund does with the rest is not in the text, so it is left out of the balance;
+- unspent returns **carry over** in the account to the next year; the carried balance earns
+  **no** interest (what the fund does with spent-but-not-yet-paid returns is not in the text,
+  and leaving it out errs on the side of a shortfall);
+- a shortfall the principal does not pay stays in the account as a negative balance: it is
+  `unfunded` (cumulative: what outlays so far exceed returns so far, and drawings, by), and the
+  next years' returns first make it good. Without drawing, A_t = Σ_{y≤t} returns_y − Σ_{y≤t}
+  outlays_y, and a shortfall year is one where outlays so far exceed returns so far;
+- a drawing happens at the year's end, so the principal earns less from the next year on; the
+  principal cannot fall below 0 (what it cannot pay stays unfunded);
 - the top-up of year y arrives at the end of the year and earns returns from year y + 1;
-- the balance cannot fall below 0: whatever the principal cannot cover is `unfunded`;
 - the rate is one number per replication (the scenario draws it once per future).
 
-The principal a replication needs for returns alone to cover every year's outlays is
-max_y outlays_y / rate (with that principal nothing is ever drawn, so the balance stays put;
-top-ups are ignored, which errs on the safe side). The figure reported is its 95th percentile
-over replications: the principal with which returns cover outlays in 95 % of futures.
+**Principal needed** (Monte Carlo runs only): the principal whose returns alone cover the
+cumulative outlays in every year t of the policy period (the years where `in_period` is true):
+
+    Σ_{y≤t, y in period} P × rate ≥ Σ_{y≤t, y in period} outlays_y   for every t in the period
+    need_r = max_t C_t / (rate × k_t),  C_t = Σ_{y≤t, y in period} outlays_y,  k_t = #{y ≤ t in period}
+
+(with carry-over; with that principal, no drawing and no top-up the account never goes
+negative in the period; top-ups are ignored, which errs on the safe side; a rate ≤ 0 needs an
+infinite principal where anything is paid). The figure reported is its 95th percentile over
+replications: the principal with which returns cover the period's outlays in 95 % of futures.
+One future has no percentile: `principal_needed_quantile` refuses fewer than two replications.
+
+P(shortfall) in year y is the share of replications with deficit_y > 0 (`SHORTFALL_TOLERANCE`
+yuan absorbs rounding).
 
 All functions are pure and vectorised: `outlays` is (years,) for one future or
 (replications, years); principal, rate and top-up are scalars or one value per replication.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
+
+from forecast.core.errors import InputError
+
+#: yuan: a deficit at or below this is rounding, not a shortfall
+SHORTFALL_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
 class FundPaths:
-    """Year-by-year fund arithmetic, arrays of shape (replications, years) (or (years,))."""
+    """Year-by-year fund account, arrays of shape (replications, years) (or (years,))."""
 
     outlays: np.ndarray
-    returns: np.ndarray
-    surplus: np.ndarray      # returns − outlays
-    shortfall: np.ndarray    # max(0, outlays − returns)
-    drawn: np.ndarray        # part of the shortfall paid from the principal
-    unfunded: np.ndarray     # part of the shortfall nobody pays (principal exhausted or not drawn)
-    balance: np.ndarray      # principal at the end of each year
+    returns: np.ndarray      # P_{y−1} × rate
+    available: np.ndarray    # carried over + this year's returns
+    deficit: np.ndarray      # max(0, outlays − available): drawn + unfunded
+    drawn: np.ndarray        # part of the deficit paid from the principal
+    unfunded: np.ndarray     # outstanding at the year's end (cumulative), max(0, −account)
+    account: np.ndarray      # returns account at the year's end (negative: unfunded)
+    principal: np.ndarray    # principal at the year's end
+    shortfall: np.ndarray    # bool: deficit_y > SHORTFALL_TOLERANCE
 
 
-def _per_rep(x, n_reps: int | None) -> np.ndarray:
-    """A scalar or one value per replication, as a column that broadcasts over years."""
+def _per_rep(x, n_reps: int) -> np.ndarray:
+    """A scalar or one value per replication, as an array of shape (n_reps,)."""
     a = np.asarray(x, dtype=float)
-    if n_reps is None:
-        return a
-    return np.broadcast_to(a, (n_reps,)).reshape(n_reps, 1)
+    if a.ndim > 1 or (a.ndim == 1 and a.shape[0] not in (1, n_reps)):
+        raise InputError("fund", "", f"{a.shape[0] if a.ndim else a.shape} values for {n_reps} replications",
+                         "a scalar or one value per replication")
+    return np.broadcast_to(a.reshape(-1) if a.ndim else a, (n_reps,)).astype(float)
 
 
-def fund_paths(outlays, principal, rate, top_up=0.0, draw_on_principal: bool = True) -> FundPaths:
-    """Returns, surplus or shortfall and the principal's path, year by year (formulas above)."""
+def _matrix(outlays) -> tuple[np.ndarray, bool]:
     out = np.asarray(outlays, dtype=float)
-    one = out.ndim == 1
-    out2 = out.reshape(1, -1) if one else out
-    reps, years = out2.shape
-    bal = _per_rep(principal, reps)[:, 0].copy()
-    r = _per_rep(rate, reps)[:, 0]
-    top = _per_rep(top_up, reps)[:, 0]
-    returns = np.empty_like(out2)
-    shortfall = np.empty_like(out2)
-    drawn = np.zeros_like(out2)
-    unfunded = np.empty_like(out2)
-    balance = np.empty_like(out2)
+    if out.ndim not in (1, 2):
+        raise InputError("fund", "outlays", f"an array of {out.ndim} dimensions", "(years,) or (replications, years)")
+    return (out.reshape(1, -1), True) if out.ndim == 1 else (out, False)
+
+
+def fund_paths(outlays, principal, rate, top_up=0.0, draw_on_principal: bool = False) -> FundPaths:
+    """The account year by year (formulas in the module's docstring)."""
+    out, one = _matrix(outlays)
+    reps, years = out.shape
+    p = _per_rep(principal, reps).copy()
+    r = _per_rep(rate, reps)
+    top = _per_rep(top_up, reps)
+    acc = np.zeros(reps)
+    cols = {name: np.empty_like(out) for name in ("returns", "available", "deficit", "drawn", "unfunded", "account",
+                                                  "principal")}
     for y in range(years):
-        returns[:, y] = bal * r
-        shortfall[:, y] = np.maximum(0.0, out2[:, y] - returns[:, y])
-        if draw_on_principal:
-            drawn[:, y] = np.minimum(shortfall[:, y], bal)
-        unfunded[:, y] = shortfall[:, y] - drawn[:, y]
-        bal = bal - drawn[:, y] + top
-        balance[:, y] = bal
-    paths = FundPaths(out2, returns, returns - out2, shortfall, drawn, unfunded, balance)
+        returns = p * r
+        available = acc + returns
+        deficit = np.maximum(0.0, out[:, y] - available)
+        drawn = np.minimum(deficit, np.maximum(p, 0.0)) if draw_on_principal else np.zeros(reps)
+        acc = available - out[:, y] + drawn
+        p = p - drawn + top
+        for name, v in (("returns", returns), ("available", available), ("deficit", deficit), ("drawn", drawn),
+                        ("unfunded", deficit - drawn), ("account", acc), ("principal", p)):
+            cols[name][:, y] = v
+    paths = FundPaths(outlays=out, shortfall=cols["deficit"] > SHORTFALL_TOLERANCE, **cols)
     if one:
-        return FundPaths(*(a[0] for a in (paths.outlays, paths.returns, paths.surplus, paths.shortfall,
-                                          paths.drawn, paths.unfunded, paths.balance)))
+        return FundPaths(**{f.name: getattr(paths, f.name)[0] for f in fields(FundPaths)})
     return paths
 
 
-def exceed_probability(outlays, returns) -> np.ndarray:
-    """Per year, the share of replications in which outlays exceed returns (0/1 for one future)."""
-    out = np.atleast_2d(np.asarray(outlays, dtype=float))
-    ret = np.atleast_2d(np.asarray(returns, dtype=float))
-    return (out > ret).mean(axis=0)
+def shortfall_probability(paths: FundPaths) -> np.ndarray:
+    """Per year, the share of replications in which the account would go negative (a shortfall
+    year; without drawing on the principal: outlays so far exceed returns so far)."""
+    return np.atleast_2d(paths.shortfall).mean(axis=0)
 
 
-def principal_needed(outlays, rate) -> np.ndarray:
-    """Per replication, the principal whose returns alone cover every year: max_y outlays_y / rate.
-
-    A rate ≤ 0 needs an infinite principal (returns never cover a positive outlay)."""
-    out = np.atleast_2d(np.asarray(outlays, dtype=float))
-    r = np.broadcast_to(np.asarray(rate, dtype=float), (out.shape[0],))
-    peak = out.max(axis=1)
+def principal_needed(outlays, rate, in_period=None) -> np.ndarray:
+    """Per replication, the principal whose returns cover the cumulative outlays in every year
+    of the policy period: max_t C_t / (rate × k_t) (module docstring). `in_period` is a boolean
+    mask over the years (None: every year). A rate ≤ 0 needs an infinite principal where
+    anything is paid, none where nothing is."""
+    out, _ = _matrix(outlays)
+    reps, years = out.shape
+    mask = np.ones(years, dtype=bool) if in_period is None else np.asarray(in_period, dtype=bool)
+    if mask.shape != (years,):
+        raise InputError("fund", "in_period", f"a mask of shape {mask.shape} for {years} years",
+                         "one true/false per year")
+    r = _per_rep(rate, reps)
+    if not mask.any():
+        return np.zeros(reps)
+    cum = np.cumsum(out[:, mask], axis=1)                     # C_t over the period's years
+    k = np.arange(1, int(mask.sum()) + 1, dtype=float)        # k_t
+    per_unit = (cum / k).max(axis=1)                          # max_t C_t / k_t: the principal × rate needed
+    per_unit = np.maximum(per_unit, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        need = np.where(r > 0, peak / np.where(r > 0, r, 1.0), np.where(peak > 0, np.inf, 0.0))
-    return need
+        return np.where(r > 0, per_unit / np.where(r > 0, r, 1.0), np.where(per_unit > 0, np.inf, 0.0))
 
 
-def principal_needed_quantile(outlays, rate, q: float = 0.95) -> float:
-    """The principal with which returns cover outlays in a share q of futures (default 95 %):
-    the q-quantile over replications of `principal_needed` (linear interpolation)."""
-    need = principal_needed(outlays, rate)
-    return float(np.quantile(need, q))
+def principal_needed_quantile(outlays, rate, in_period=None, q: float = 0.95) -> float:
+    """The principal with which returns cover the period's cumulative outlays in a share q of
+    futures (default 95 %): the q-quantile over replications of `principal_needed` (linear
+    interpolation; infinite where the quantile reaches a future that needs an infinite one).
+    Needs a Monte Carlo run: one future has no percentile."""
+    need = principal_needed(outlays, rate, in_period)
+    if need.shape[0] < 2:
+        raise InputError("fund", "principal_needed", f"{need.shape[0]} replication: one future has no percentile",
+                         "a Monte Carlo run, --reps N with N > 1")
+    if not 0 <= q <= 1:
+        raise InputError("fund", "q", f"{q} is not a share", "0 ≤ q ≤ 1")
+    ordered = np.sort(need)                                   # +inf last
+    h = (ordered.shape[0] - 1) * q
+    lo, frac = int(np.floor(h)), h - np.floor(h)
+    if frac == 0:
+        return float(ordered[lo])
+    a, b = ordered[lo], ordered[lo + 1]
+    return float("inf") if np.isinf(b) else float(a + (b - a) * frac)

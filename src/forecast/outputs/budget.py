@@ -2,14 +2,15 @@
 
 `Budget(agg)` is built from the `Aggregate` of a run — in memory, so `forecast run` prints its
 headline without reading files back — and `load(folder)` from a results folder through
-`read_results`, the one reader of the one layout (a single run is a run of one replication:
-its bands collapse onto the value and its probabilities are 0 or 1). From the aggregate it
-derives
+`read_results`, the one reader of the one layout. A single run is a run of one replication:
+one simulated future, so the outputs show its values and no bands or probabilities
+(`monte_carlo` is false, and what only many futures give — P(shortfall), the principal
+needed — is None). From the aggregate it derives
 
 - outlay statistics by year × rule (mean, 5/25/50/75/95th percentiles, yuan),
 - committed liabilities: what the policy pays in the years after its validity ends,
-- the fund per replication (`fund_view.py`, the formulas of `forecast.model.fund`),
-- the targets with their probabilities, the ladder with bands,
+- the fund's account per replication (`fund_view.py`, the formulas of `forecast.model.fund`),
+- the targets (with their probabilities in a Monte Carlo run), the ladder with bands,
 - the assumptions register: every parameter of the scenario with its specification, source
   and the values drawn across replications,
 - the headline figures the terminal, workbook and report put first.
@@ -56,7 +57,7 @@ class Budget:
         self.outlays = agg.outlays_mean[self.cash].assign(**{TOTAL: agg.outlays_mean[self.cash].sum(axis=1)})
         self.replication_ids, self._cube, self._total = self._read_replications(agg.replications)
         self.fund: FundView = fund_view(self.years, self.replication_ids, self.total_matrix(), agg.parameters,
-                                        sc.resolve(None).fund.draw_on_principal)
+                                        sc.resolve(None).fund.draw_on_principal, self.policy.in_period(self.years))
         self.targets: pd.DataFrame = self._targets(agg.targets)
         self.assumptions: pd.DataFrame = self._assumptions()
 
@@ -167,22 +168,37 @@ class Budget:
         return list(part.sort_values("mean", ascending=False, kind="stable")["rule"].head(n))
 
     def headline_numbers(self) -> dict:
-        """The figures the terminal, workbook and report put first (yuan, rates, probabilities)."""
+        """The figures the terminal, workbook and report put first (yuan, rates, shares).
+
+        Amounts are `stats_of` dicts (for one future every entry is its value: show "mean").
+        Only many futures give a probability or a percentile: for a single run the
+        p_shortfall_* entries, needed_p95 and targets_likely are None, and shortfall_years,
+        first_shortfall and targets_met say what happened in that future."""
         tot = self.period_totals()
         f = self.fund
         inside = self.policy.in_period(self.years)
         total = self.rule_stats(TOTAL)
         peak_year = int(total["mean"].idxmax())
+        mc = self.monte_carlo
+        last_in = int(np.flatnonzero(inside)[-1]) if inside.any() else len(self.years) - 1
+        met = self.targets["probability"]
         return {
             "in_period": stats_of(tot["in_period"]), "committed": stats_of(tot["committed"]),
+            "owed_after": self.summary["headline"]["owed_after_horizon_yuan"],
             "all": stats_of(tot["all"]), "per_year_policy": stats_of(tot["in_period"] / max(inside.sum(), 1)),
             "returns_in_period": stats_of(f.paths.returns[:, inside].sum(axis=1)), "peak_year": peak_year,
             "peak_year_mean": float(total.loc[peak_year, "mean"]),
-            "p_exceed_any": float((f.paths.outlays > f.paths.returns).any(axis=1).mean()),
-            "p_exceed_by_year": dict(zip(self.years, map(float, f.exceed_probability))),
-            "principal": stats_of(f.principal), "rate": stats_of(f.rate), "needed_p95": f.needed_p95,
-            "balance_end": stats_of(f.paths.balance[:, -1]),
-            "targets_likely": int((self.targets["probability"] >= 0.5).sum()), "targets": len(self.targets),
+            "principal": stats_of(f.principal), "rate": stats_of(f.rate),
+            "principal_end": stats_of(f.paths.principal[:, -1]), "account_end": stats_of(f.paths.account[:, -1]),
+            "unfunded_end_period": stats_of(f.paths.unfunded[:, last_in]),
+            "unfunded_end": stats_of(f.paths.unfunded[:, -1]),
+            "p_shortfall_any": float(f.paths.shortfall.any(axis=1).mean()) if mc else None,
+            "p_shortfall_by_year": dict(zip(self.years, map(float, f.shortfall_probability))) if mc else None,
+            "needed_p95": f.needed_p95,
+            "shortfall_years": None if mc else [y for y, s in zip(self.years, f.paths.shortfall[0]) if s],
+            "first_shortfall": None if mc else f.first_shortfall(),
+            "targets_likely": int((met >= 0.5).sum()) if mc else None,
+            "targets_met": None if mc else int((met >= 1.0).sum()), "targets": len(self.targets),
         }
 
 

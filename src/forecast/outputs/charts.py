@@ -63,22 +63,29 @@ def ladder_chart(ladder_bands: pd.DataFrame, path: Path) -> None:
 
 def fan_chart(total_stats: pd.DataFrame, scenario: Scenario, reps: int, path: Path) -> None:
     """Total fund outlays per year (万元) over the replications: median line, 25–75 % and
-    5–95 % bands, mean dashed. `total_stats` has year, mean, p5, p25, p50, p75, p95."""
+    5–95 % bands, mean dashed. `total_stats` has year, mean, p5, p25, p50, p75, p95. One
+    replication is one simulated future: its line only, no band, titled as such."""
     L = Labels(LANG, scenario)
     s = total_stats.sort_values("year")
     x = s["year"].astype(int).to_numpy()
     fig, ax = plt.subplots(figsize=(9, 5))
-    ax.fill_between(x, s["p5"] / WAN, s["p95"] / WAN, color="tab:blue", alpha=0.18, lw=0, label=L("chart.band_5_95"))
-    ax.fill_between(x, s["p25"] / WAN, s["p75"] / WAN, color="tab:blue", alpha=0.35, lw=0,
-                    label=L("chart.band_25_75"))
-    ax.plot(x, s["p50"] / WAN, color="tab:blue", lw=2, label=L("p50"))
-    ax.plot(x, s["mean"] / WAN, color="black", lw=1, ls="--", label=L("mean"))
     end = scenario.policy.valid_to.year
+    if reps > 1:
+        ax.fill_between(x, s["p5"] / WAN, s["p95"] / WAN, color="tab:blue", alpha=0.18, lw=0,
+                        label=L("chart.band_5_95"))
+        ax.fill_between(x, s["p25"] / WAN, s["p75"] / WAN, color="tab:blue", alpha=0.35, lw=0,
+                        label=L("chart.band_25_75"))
+        ax.plot(x, s["p50"] / WAN, color="tab:blue", lw=2, label=L("p50"))
+        ax.plot(x, s["mean"] / WAN, color="black", lw=1, ls="--", label=L("mean"))
+        title = L("chart.folder_fan", name=scenario.name, reps=reps, end=end)
+    else:
+        ax.plot(x, s["mean"] / WAN, color="tab:blue", lw=2, marker="o", label=L("chart.this_future"))
+        title = L("chart.folder_fan_one", name=scenario.name, end=end)
     if end in x:
         ax.axvline(end + 0.5, color="grey", ls="--", lw=1)
     ax.set_xticks(x, [str(v) for v in x])
     ax.set_ylim(bottom=0)
-    ax.set_title(L("chart.folder_fan", name=scenario.name, reps=reps, end=end))
+    ax.set_title(title)
     ax.set_xlabel(L("year"))
     ax.set_ylabel(L("wan"))
     _save(fig, ax, path, beside=False)

@@ -1,7 +1,12 @@
-"""The fund per replication: the pure arithmetic of `forecast.model.fund` applied to each
-replication's yearly total outlays with that replication's drawn principal, return rate and
-top-up (parameters.csv: fund.principal, fund.return_rate, fund.top_up_per_year) and the
-scenario's draw_on_principal setting.
+"""The fund per replication: the account of `forecast.model.fund` applied to each replication's
+yearly total outlays with that replication's drawn principal, return rate and top-up
+(parameters.csv: fund.principal, fund.return_rate, fund.top_up_per_year) and the scenario's
+draw_on_principal setting.
+
+A Monte Carlo run (more than one replication) adds what only many futures can say: the share
+of futures with a shortfall in each year and the principal needed (95th percentile over
+replications of the principal whose returns cover the policy period's cumulative outlays). A
+single run is one future: its account's path only, no probability, no principal needed.
 
 Nothing is assumed here: a run whose parameters lack one of those columns, or hold no value
 for a replication, is refused with an InputError naming the column.
@@ -19,43 +24,65 @@ from forecast.model import fund as fundlib
 #: the columns of parameters.csv the fund's arithmetic reads, per replication
 FUND_PARAMETERS = ("fund.principal", "fund.return_rate", "fund.top_up_per_year")
 PARAMETERS_FILE = "parameters.csv"
+#: the account's yearly series (FundPaths fields), in the order tables show them
+SERIES = ("outlays", "returns", "account", "drawn", "unfunded", "principal")
+#: the percentiles a Monte Carlo table gives for each series
+PERCENTILES = (5, 50, 95)
 
 
 @dataclass(frozen=True)
 class FundView:
-    """The fund's path in every replication and what the outputs read from it (yuan)."""
+    """The fund's account in every replication and what the outputs read from it (yuan)."""
 
     years: list
+    in_period: np.ndarray          # (years,) bool: the policy period
     principal: np.ndarray          # (R,) at the start of the first year
     rate: np.ndarray               # (R,)
     top_up: np.ndarray             # (R,) a year
     draw_on_principal: bool
     paths: fundlib.FundPaths       # arrays (R, years)
-    exceed_probability: np.ndarray  # (years,) P(outlays > returns)
-    needed: np.ndarray             # (R,) principal whose returns alone cover every year
-    needed_p95: float              # its 95th percentile over replications
+    shortfall_probability: np.ndarray | None  # (years,) P(shortfall); None for one future
+    needed: np.ndarray | None      # (R,) principal covering the period's cumulative outlays; None for one future
+    needed_p95: float | None       # its 95th percentile over replications; None for one future
+
+    @property
+    def monte_carlo(self) -> bool:
+        return self.paths.outlays.shape[0] > 1
 
     def table(self) -> pd.DataFrame:
-        """Year by year: outlays, returns, surplus, drawn, balance (mean, 5th, 50th, 95th
-        percentile over replications) and P(outlays > returns)."""
-        rows = []
+        """Year by year. A Monte Carlo run: each series of SERIES as mean, p5, p50, p95 over
+        replications ("account_mean" …) and p_shortfall. One future: each series' value
+        ("account" …) and shortfall (true in a shortfall year of this future)."""
         p = self.paths
+        rows = []
         for i, y in enumerate(self.years):
             row = {"year": y}
-            for name, arr in (("outlays", p.outlays), ("returns", p.returns), ("surplus", p.surplus),
-                              ("drawn", p.drawn), ("balance", p.balance)):
-                col = arr[:, i]
+            for name in SERIES:
+                col = getattr(p, name)[:, i]
+                if not self.monte_carlo:
+                    row[name] = float(col[0])
+                    continue
                 row[f"{name}_mean"] = float(col.mean())
-                row[f"{name}_p5"], row[f"{name}_p50"], row[f"{name}_p95"] = map(float, np.percentile(col, [5, 50, 95]))
-            row["p_exceed"] = float(self.exceed_probability[i])
+                for q, v in zip(PERCENTILES, np.percentile(col, PERCENTILES)):
+                    row[f"{name}_p{q}"] = float(v)
+            if self.monte_carlo:
+                row["p_shortfall"] = float(self.shortfall_probability[i])
+            else:
+                row["shortfall"] = bool(p.shortfall[0, i])
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def first_shortfall(self) -> int | None:
+        """One future: the first year its account goes negative (None if it never does)."""
+        hit = np.flatnonzero(self.paths.shortfall[0])
+        return int(self.years[hit[0]]) if hit.size else None
+
 
 def fund_view(years: list, replication_ids: np.ndarray, outlays: np.ndarray, parameters: pd.DataFrame,
-              draw_on_principal: bool) -> FundView:
+              draw_on_principal: bool, in_period) -> FundView:
     """The fund per replication. `outlays` is (R, years) in the order of `replication_ids`;
-    `parameters` has one row per replication (column "replication") and the FUND_PARAMETERS."""
+    `parameters` has one row per replication (column "replication") and the FUND_PARAMETERS;
+    `in_period` marks the policy period's years (the principal needed covers those)."""
     missing = [c for c in ("replication", *FUND_PARAMETERS) if c not in parameters.columns]
     if missing:
         raise InputError(PARAMETERS_FILE, missing[0], "missing column: the fund's arithmetic needs each "
@@ -66,10 +93,13 @@ def fund_view(years: list, replication_ids: np.ndarray, outlays: np.ndarray, par
                          "(replications.parquet)", "one row per replication of the run")
     params = params.loc[replication_ids]
     principal, rate, top_up = (_column(params, c) for c in FUND_PARAMETERS)
-    paths = fundlib.fund_paths(outlays, principal, rate, top_up, draw_on_principal)
-    return FundView(list(years), principal, rate, top_up, bool(draw_on_principal), paths,
-                    fundlib.exceed_probability(paths.outlays, paths.returns),
-                    fundlib.principal_needed(outlays, rate), fundlib.principal_needed_quantile(outlays, rate, 0.95))
+    mask = np.asarray(in_period, dtype=bool)
+    paths = fundlib.fund_paths(np.atleast_2d(outlays), principal, rate, top_up, draw_on_principal)
+    many = len(replication_ids) > 1
+    needed = fundlib.principal_needed(outlays, rate, mask) if many else None
+    return FundView(list(years), mask, principal, rate, top_up, bool(draw_on_principal), paths,
+                    fundlib.shortfall_probability(paths) if many else None, needed,
+                    fundlib.principal_needed_quantile(outlays, rate, mask, 0.95) if many else None)
 
 
 def _column(params: pd.DataFrame, name: str) -> np.ndarray:

@@ -4,7 +4,12 @@
 - `articles`: mean outlays by article stacked per year, with the total's 90 % range;
 - `targets`: probability of reaching each target at the policy's end;
 - `ladder`: employment by skill level over time, and the skilled shares with bands;
-- `fund`: the principal's path (median, 50 % and 90 % bands) and the principal needed.
+- `fund`: the principal at year end and the returns account (median, 50 % and 90 % bands),
+  with the principal needed.
+
+A single run is one simulated future: its charts draw that future's values — no band, no
+range, no probability (`targets` shows each target's value ÷ goal, met or not; no principal
+needed) — and their titles say so.
 
 Labels come from the catalogue, Chinese when a CJK font is installed (`fonts.chart_language`),
 English otherwise. Amounts are in 万元. Same inputs, same bytes (no version stamp, fixed SVG ids).
@@ -23,7 +28,7 @@ import pandas as pd  # noqa: E402
 from forecast.outputs import fonts  # noqa: E402
 from forecast.outputs.budget import Budget  # noqa: E402
 from forecast.outputs.labels import WAN, Labels  # noqa: E402
-from forecast.outputs.wording import article_label, articles, goal_text, target_label  # noqa: E402
+from forecast.outputs.wording import article_label, articles, goal_text, target_label, value_text  # noqa: E402
 from forecast.policy import ladder as ladderlib  # noqa: E402
 from forecast.runs.statistics import TOTAL  # noqa: E402
 
@@ -83,15 +88,18 @@ def _fan(b: Budget, L: Labels):
     if b.monte_carlo:
         ax.fill_between(years, s["p5"], s["p95"], color=BLUE, alpha=0.18, lw=0, label=L("chart.band90"))
         ax.fill_between(years, s["p25"], s["p75"], color=BLUE, alpha=0.35, lw=0, label=L("chart.band50"))
-    ax.plot(years, s["p50"], color=BLUE, lw=2, marker="o", ms=4, label=L("chart.median"))
-    ax.plot(years, f["returns_mean"], color=ORANGE, lw=2, ls="--", marker="s", ms=4, label=L("chart.returns_mean"))
+    mc = b.monte_carlo
+    ax.plot(years, s["p50"], color=BLUE, lw=2, marker="o", ms=4, label=L("chart.median" if mc else "chart.outlays_one"))
+    ax.plot(years, f["returns_mean" if mc else "returns"], color=ORANGE, lw=2, ls="--", marker="s", ms=4,
+            label=L("chart.returns_mean" if mc else "chart.returns_one"))
     if b.monte_carlo:
         ax.fill_between(years, f["returns_p5"], f["returns_p95"], color=ORANGE, alpha=0.12, lw=0,
                         label=L("chart.returns90"))
     _year_axis(ax, years, L)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    title = _titled(b, L, L("chart.fan_title", title=fonts.drawable(b.title) or b.name))
+    key = "chart.fan_title" if mc else "chart.fan_title_one"
+    title = _titled(b, L, L(key, title=fonts.drawable(b.title) or b.name))
     ax.set_title(title, fontsize=10, loc="left")
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     ax.grid(axis="y", color="#dddddd", lw=0.6)
@@ -115,7 +123,7 @@ def _articles(b: Budget, L: Labels):
         ax.errorbar(years, s["mean"], yerr=[s["mean"] - s["p5"], s["p95"] - s["mean"]], fmt="none", ecolor="black",
                     elinewidth=1, capsize=3, label=L("chart.total_range"))
     _year_axis(ax, years, L)
-    title = L("chart.articles_title")
+    title = L("chart.articles_title" if b.monte_carlo else "chart.articles_title_one")
     ax.set_title(title, fontsize=10, loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     ax.grid(axis="y", color="#dddddd", lw=0.6)
@@ -128,9 +136,11 @@ def _targets(b: Budget, L: Labels):
     tg = b.targets.set_index("target").loc[[t.id for t in targets]]
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(tg) + 1.4))
     labels = [fonts.drawable(f"{t.id} {target_label(L, t)} ≥ {goal_text(t)}") for t in targets]
+    y = np.arange(len(tg))
+    if not b.monte_carlo:
+        return _targets_one(b, L, fig, ax, targets, tg, labels, y)
     p = tg["probability"].to_numpy(dtype=float)
     colours = [GREEN if v >= 0.8 else (ORANGE if v >= 0.5 else RED) for v in p]
-    y = np.arange(len(tg))
     ax.barh(y, p, color=colours, height=0.6)
     se = tg["mc_se"].to_numpy(dtype=float)
     if np.any(se > 0):
@@ -141,8 +151,30 @@ def _targets(b: Budget, L: Labels):
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(L("probability"))
-    title = _titled(b, L, L("chart.targets_title", end=b.end_year))
+    title = L("chart.targets_title", end=b.end_year)
     ax.set_title(title, fontsize=10, loc="left")
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    fig.tight_layout()
+    return fig, title
+
+
+def _targets_one(b: Budget, L: Labels, fig, ax, targets, tg, labels, y):
+    """One future's targets: each value ÷ its goal, green where met, red where not (no probability)."""
+    values = tg["value_mean"].to_numpy(dtype=float)
+    ratio = np.array([v / t.goal if t.goal else 0.0 for t, v in zip(targets, values)])
+    met = [t.met(v) for t, v in zip(targets, values)]
+    ax.barh(y, ratio, color=[GREEN if m else RED for m in met], height=0.6)
+    ax.axvline(1.0, color=GREY, ls="--", lw=1)
+    hi = max(1.3, float(ratio.max()) * 1.3)
+    for yi, t, v, r, m in zip(y, targets, values, ratio, met):
+        ax.text(r + 0.01 * hi, yi, fonts.drawable(f"{value_text(t, v)} ({L('yes') if m else L('no')})"),
+                va="center", fontsize=8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlim(0, hi)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(L("chart.goal_reached"))
+    title = L("chart.targets_one_title", end=b.end_year)
+    ax.set_title(fonts.drawable(title), fontsize=10, loc="left")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     fig.tight_layout()
     return fig, title
@@ -159,12 +191,13 @@ def _ladder(b: Budget, L: Labels):
     names = levels if L.lang == "zh" else list(ladderlib.ENGLISH)
     a1.stackplot(x, wide[levels].to_numpy(dtype=float).T / WAN, labels=names,
                  colors=plt.get_cmap("viridis")(np.linspace(0, 1, len(levels))))
-    a1.set_title(L("chart.ladder_left"), fontsize=9, loc="left")
+    a1.set_title(L("chart.ladder_left" if b.monte_carlo else "chart.ladder_left_one"), fontsize=9, loc="left")
     a1.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=5, fontsize=7, frameon=False)
     for series, colour, key in (("skilled_share", BLUE, "chart.skilled"), ("high_skilled_share", ORANGE, "chart.high")):
         part = lad[lad["series"] == series].set_index("month").loc[months]
-        a2.fill_between(x, part["p5"], part["p95"], color=colour, alpha=0.18, lw=0)
-        a2.fill_between(x, part["p25"], part["p75"], color=colour, alpha=0.35, lw=0)
+        if b.monte_carlo:
+            a2.fill_between(x, part["p5"], part["p95"], color=colour, alpha=0.18, lw=0)
+            a2.fill_between(x, part["p25"], part["p75"], color=colour, alpha=0.35, lw=0)
         a2.plot(x, part["p50"], color=colour, lw=1.8, label=L(key))
     for t in b.scenario.targets:
         if t.metric == "skilled_share_end":
@@ -186,31 +219,42 @@ def _ladder(b: Budget, L: Labels):
 
 
 def _fund(b: Budget, L: Labels):
+    """Left: the principal at year end, with the principal needed (Monte Carlo runs only);
+    right: the returns account at year end (below 0: cumulative unfunded). Median and bands
+    over replications, or one future's path."""
     f = b.fund
-    bal = np.column_stack([f.principal, f.paths.balance]) / WAN
+    mc = b.monte_carlo
     years = np.array([b.years[0] - 1] + list(b.years))
-    q = np.percentile(bal, [5, 25, 50, 75, 95], axis=0)
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    _committed_shade(ax, b, L)
-    if b.monte_carlo:
-        ax.fill_between(years, q[0], q[4], color=BLUE, alpha=0.18, lw=0, label=L("chart.band90"))
-        ax.fill_between(years, q[1], q[3], color=BLUE, alpha=0.35, lw=0, label=L("chart.band50"))
-    ax.plot(years, q[2], color=BLUE, lw=2, marker="o", ms=4, label=L("chart.balance_median"))
-    need = f.needed_p95 / WAN
-    if np.isfinite(need):
-        ax.axhline(need, color=RED, ls=":", lw=1.4, label=L("chart.needed_line", v=need))
-    ax.set_xticks(years, [L("chart.start") if i == 0 else str(y) for i, y in enumerate(years)], fontsize=8)
-    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
-    lo = min(q[0].min(), need) if np.isfinite(need) else q[0].min()
-    hi = max(q[4].max(), need) if np.isfinite(need) else q[4].max()
-    pad = max((hi - lo) * 0.15, hi * 0.02)
-    ax.set_ylim(max(0, lo - pad), hi + pad)
-    ax.set_ylabel(L("wan"))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.3))
+    need = f.needed_p95 / WAN if mc else None
+    for ax, series, key in ((a1, np.column_stack([f.principal, f.paths.principal]), "chart.fund_left"),
+                            (a2, np.column_stack([np.zeros(len(f.principal)), f.paths.account]), "chart.fund_right")):
+        q = np.percentile(series / WAN, [5, 25, 50, 75, 95], axis=0)
+        _committed_shade(ax, b, L)
+        if mc:
+            ax.fill_between(years, q[0], q[4], color=BLUE, alpha=0.18, lw=0, label=L("chart.band90"))
+            ax.fill_between(years, q[1], q[3], color=BLUE, alpha=0.35, lw=0, label=L("chart.band50"))
+        ax.plot(years, q[2], color=BLUE, lw=2, marker="o", ms=4, label=L("p50") if mc else L("chart.this_future"))
+        ax.set_xticks(years, [L("chart.start") if i == 0 else str(y) for i, y in enumerate(years)], fontsize=7,
+                      rotation=30, ha="right")
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        ax.set_ylabel(L("wan"))
+        ax.set_title(fonts.drawable(L(key)), fontsize=9, loc="left")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.grid(axis="y", color="#dddddd", lw=0.6)
+        if ax is a1:
+            lo, hi = q[0].min(), q[4].max()
+            if need is not None and np.isfinite(need):
+                ax.axhline(need, color=RED, ls=":", lw=1.4, label=fonts.drawable(L("chart.needed_line", v=need)))
+                lo, hi = min(lo, need), max(hi, need)
+            pad = max((hi - lo) * 0.15, hi * 0.02)
+            ax.set_ylim(max(0, lo - pad), hi + pad)
+        else:
+            ax.axhline(0, color=GREY, lw=1)
+            ax.fill_between(years, np.minimum(q[2], 0), 0, color=RED, alpha=0.25, lw=0)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, fontsize=7, frameon=False)
     title = _titled(b, L, L("chart.fund_title"))
-    ax.set_title(fonts.drawable(title), fontsize=10, loc="left")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=2, fontsize=8, frameon=False)
-    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    fig.suptitle(fonts.drawable(title), fontsize=10, x=0.01, ha="left")
     fig.tight_layout()
     return fig, title
 

@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.table import Table
 
 from forecast.outputs.budget import Budget
-from forecast.outputs.labels import Labels, wan
-from forecast.outputs.wording import goal_text, policy_span, value_text, year_head
+from forecast.outputs.labels import Labels, pct, wan
+from forecast.outputs.wording import (fund_state, goal_text, owed_after_text, policy_span, reached_text, value_text,
+                                      year_head)
 from forecast.runs.aggregate import Aggregate
 from forecast.runs.statistics import TOTAL
 from forecast.scenario.scenario import Scenario
@@ -19,9 +20,11 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=160)
 
 
-def outlays_table(outlays: pd.DataFrame, scenario: Scenario, title: str, lang: str = "en") -> Table:
+def outlays_table(outlays: pd.DataFrame, scenario: Scenario, title: str, lang: str = "en",
+                  owed_after: float | None = None) -> Table:
     """One future's outlays (yuan, year × cash rule): rules grouped by article, years as
-    columns, cells in 万元; the total last."""
+    columns, cells in 万元; the total last; with `owed_after` (yuan) the caption also says
+    what is still owed after the horizon, valued."""
     L = Labels(lang, scenario)
     end = scenario.policy.valid_to.year
     table = Table(title=title, title_justify="left")
@@ -37,6 +40,8 @@ def outlays_table(outlays: pd.DataFrame, scenario: Scenario, title: str, lang: s
     total = outlays[[r for r in scenario.policy.rule_ids() if r in outlays]].sum(axis=1)
     table.add_row(L("total"), *[wan(v) for v in total], wan(total.sum()), style="bold")
     table.caption = L("terminal.outlays_caption", end=end)
+    if owed_after is not None:
+        table.caption += " " + owed_after_text(L, {"mean": owed_after}, scenario.end.year, False)
     return table
 
 
@@ -47,10 +52,14 @@ def targets_table(targets: pd.DataFrame, scenario: Scenario, lang: str = "en") -
     for col, just in (("target", "left"), ("what", "left"), ("value", "right"), ("goal", "right")):
         table.add_column(L(col), justify=just)
     table.add_column(L("terminal.met"), justify="center")
+    table.add_column(L("how_reached"))
     values = targets.set_index("target")["value"]
     for t in scenario.targets:
         v = float(values[t.id])
-        table.add_row(t.id, t.text[:60], value_text(t, v), goal_text(t), L("yes") if t.met(v) else L("no"))
+        table.add_row(t.id, t.text[:60], value_text(t, v), goal_text(t), L("yes") if t.met(v) else L("no"),
+                      reached_text(L, t))
+    if any(t.set_by for t in scenario.targets):
+        table.caption = L("set_by_note")
     return table
 
 
@@ -74,7 +83,8 @@ def mc_outlays_table(agg: Aggregate, lang: str = "en") -> Table:
     h = s["headline"]
     rows = {"outlays_yuan_in_policy_period": L("terminal.policy_total", span=policy_span(sc.policy)),
             "outlays_yuan_horizon": L("terminal.horizon_total", span=f"{sc.start.year}–{sc.end.year}"),
-            "committed_after_policy_yuan": L("terminal.committed_total", end=end)}
+            "committed_after_policy_yuan": L("terminal.committed_total", end=end),
+            "owed_after_horizon_yuan": L("owed_after", end=sc.end.year)}
     for key, label in rows.items():
         table.add_row(label, *cells(h[key]), style="bold" if key == "outlays_yuan_in_policy_period" else None)
     conv = s["convergence"]
@@ -93,21 +103,27 @@ def mc_targets_table(agg: Aggregate, lang: str = "en") -> Table:
     L = Labels(lang, sc)
     table = Table(title=L("terminal.mc_targets_title", end=sc.policy.valid_to.year), title_justify="left")
     for key, just in (("target", "left"), ("what", "left"), ("goal", "right"), ("terminal.p_met", "right"),
-                      ("terminal.pm_se", "right"), ("terminal.median_range", "right")):
+                      ("terminal.pm_se", "right"), ("terminal.median_range", "right"), ("how_reached", "left")):
         table.add_column(L(key), justify=just)
     rows = agg.targets.set_index("target")
     for t in sc.targets:
         row = rows.loc[t.id]
         f = lambda v: value_text(t, v)  # noqa: E731
         table.add_row(t.id, t.text[:52], goal_text(t), f"{row['probability']:.0%}", f"{row['mc_se']:.1%}",
-                      f"{f(row['value_p50'])} ({f(row['value_p5'])} – {f(row['value_p95'])})")
+                      f"{f(row['value_p50'])} ({f(row['value_p5'])} – {f(row['value_p95'])})", reached_text(L, t))
+    if any(t.set_by for t in sc.targets):
+        table.caption = L("set_by_note")
     return table
 
 
 def headline(budget: Budget, lang: str = "zh") -> Table:
-    """The budget headline in 万元: yearly total outlays (mean and 90 % range), the fund's
-    returns and principal, P(outlays > returns); the caption gives the policy period's total,
-    the committed liabilities and the principal needed."""
+    """The budget headline in 万元, year by year.
+
+    A Monte Carlo run: total outlays (mean and 90 % range), the fund's returns, its returns
+    account, the cumulative unfunded amount and the principal (means), and P(shortfall); the
+    caption gives the policy period's total, the committed liabilities and the principal needed.
+    A single run is one simulated future: its values only — no percentile rows, no probability,
+    no principal needed — and the caption says so and points to --reps."""
     b = budget
     L = Labels(lang, b.scenario)
     h = b.headline_numbers()
@@ -115,17 +131,35 @@ def headline(budget: Budget, lang: str = "zh") -> Table:
     table.add_column("")
     for y in b.years:
         table.add_column(year_head(b.policy, y), justify="right")
-    tot = b.rule_stats(TOTAL)
     fund = b.fund.table().set_index("year")
+    ip, cm = h["in_period"], h["committed"]
+    span = policy_span(b.policy)
+    if not b.monte_carlo:
+        rows = [(L("outlays"), fund["outlays"]), (L("returns"), fund["returns"]), (L("account"), fund["account"]),
+                (L("unfunded"), fund["unfunded"])]
+        rows += [(L("drawn"), fund["drawn"])] if b.fund.draw_on_principal else []
+        rows += [(L("principal_end"), fund["principal"])]
+        for label, series in rows:
+            table.add_row(label, *[wan(series.loc[y]) for y in b.years])
+        table.add_row(L("shortfall"), *[L("yes") if fund.loc[y, "shortfall"] else L("no") for y in b.years],
+                      style="bold")
+        table.caption = L("terminal.headline_caption_one", span=span, end=b.end_year, ip=wan(ip["mean"], 0),
+                          cm=wan(cm["mean"], 0), p=wan(h["principal"]["mean"], 0), r=pct(h["rate"]["mean"], 2),
+                          state=fund_state(L, b), note=L("one_future"))
+        return table
+    tot = b.rule_stats(TOTAL)
     rows = [(f"{L('outlays')} {L('mean')}", tot["mean"]), (f"{L('outlays')} {L('p5')}", tot["p5"]),
             (f"{L('outlays')} {L('p95')}", tot["p95"]), (f"{L('returns')} {L('mean')}", fund["returns_mean"]),
-            (f"{L('balance')} {L('mean')}", fund["balance_mean"])]
+            (f"{L('account')} {L('mean')}", fund["account_mean"]),
+            (f"{L('unfunded')} {L('mean')}", fund["unfunded_mean"])]
+    rows += [(f"{L('drawn')} {L('mean')}", fund["drawn_mean"])] if b.fund.draw_on_principal else []
+    rows += [(f"{L('principal_end')} {L('mean')}", fund["principal_mean"])]
     for label, series in rows:
         table.add_row(label, *[wan(series.loc[y]) for y in b.years])
-    table.add_row(L("p_exceed"), *[f"{p:.0%}" for p in b.fund.exceed_probability], style="bold")
-    ip, cm = h["in_period"], h["committed"]
-    table.caption = L("terminal.headline_caption", span=policy_span(b.policy), end=b.end_year,
+    table.add_row(L("p_shortfall"), *[pct(p) for p in b.fund.shortfall_probability], style="bold")
+    table.caption = L("terminal.headline_caption", span=span, end=b.end_year,
                       ip=wan(ip["mean"], 0), lo=wan(ip["p5"], 0), hi=wan(ip["p95"], 0), cm=wan(cm["mean"], 0),
                       clo=wan(cm["p5"], 0), chi=wan(cm["p95"], 0), needed=wan(h["needed_p95"], 0),
+                      draw=L("terminal.draw_yes") if b.fund.draw_on_principal else L("terminal.draw_no"),
                       reps=b.replications)
     return table

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from forecast.outputs.labels import Labels
+from forecast.outputs.labels import Labels, wan
 from forecast.policy import ladder
 from forecast.policy.policy import ENTITY_METRICS, Policy, Target
 from forecast.policy.rules import Rule
@@ -22,6 +22,17 @@ def policy_span(policy: Policy) -> str:
 def year_head(policy: Policy, year: int) -> str:
     """A year as a column heading: marked * after the policy's end (what it committed for later)."""
     return f"{year}*" if policy.after([year])[0] else str(year)
+
+
+def fund_state(L: Labels, b) -> str:
+    """A single run's returns account in words (`b` a Budget of one future): no shortfall
+    year; or the first one and the cumulative unfunded amount at the end of the policy period
+    (at the end of the horizon when the first shortfall comes after the policy)."""
+    first = b.fund.first_shortfall()
+    if first is None:
+        return L("report.lead_ok")
+    year = b.end_year if first <= b.end_year and b.end_year in b.years else b.years[-1]
+    return L("report.lead_short", year=first, end=year, u=wan(b.fund.paths.unfunded[0, b.years.index(year)], 0))
 
 
 def articles(policy: Policy, rule_ids: list[str]) -> list[tuple[str, list[str]]]:
@@ -47,6 +58,19 @@ def rule_what(L: Labels, rule: Rule) -> str:
 def rule_label(L: Labels, policy: Policy, rule_id: str) -> str:
     """A rule's id and what it pays for: "HS-A8b 徒弟晋级奖励"."""
     return f"{rule_id} {rule_what(L, policy.rule(rule_id))}"
+
+
+def reached_text(L: Labels, target: Target) -> str:
+    """How a target is reached: "forecast", or "set by assumption (the parameters)" when its
+    value is an input of the scenario (`Target.set_by`): then its probability restates them."""
+    return L("set_by", params=", ".join(target.set_by)) if target.set_by else L("forecast_target")
+
+
+def owed_after_text(L: Labels, figure: dict, end: int, monte_carlo: bool) -> str:
+    """One line: what is still owed after the horizon, valued (mean, and its 90 % range for
+    many futures)."""
+    rng = f" ({L('range90')} {wan(figure['p5'])}–{wan(figure['p95'])})" if monte_carlo else ""
+    return L("owed_after_text", end=end, value=wan(figure["mean"]), range=rng)
 
 
 def target_label(L: Labels, target: Target) -> str:

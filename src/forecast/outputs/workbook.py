@@ -2,9 +2,13 @@
 
 Sheets: summary; outlays by year × rule (mean, 万元); outlay percentiles (year × rule, mean and
 5/25/50/75/95 %, 万元); committed liabilities after the policy; targets with probabilities;
-the fund year by year; the assumptions (every parameter: specification, values drawn, rules
-it feeds, source) and the rules (amounts, citation); the charts (PNG images). Sheet names
-and headers come from the catalogue (`labels.py`).
+the fund's account year by year; the assumptions (every parameter: specification, values
+drawn, rules it feeds, source) and the rules (amounts, citation); the charts (PNG images).
+Sheet names and headers come from the catalogue (`labels.py`).
+
+A single run is one simulated future: its workbook has no percentile sheet and no mean,
+percentile or probability column anywhere — each figure is that future's value, targets are
+met or not, there is no principal needed — and the summary says so and points to --reps.
 
 Every figure is a number cell with a number format (never text), headers are frozen and
 column widths set. Amounts are in 万元 (yuan / 10,000, unrounded: the format rounds).
@@ -18,17 +22,21 @@ import xlsxwriter
 
 from forecast.outputs.budget import Budget
 from forecast.outputs.labels import WAN, Labels
-from forecast.outputs.wording import articles, policy_span, rule_what, rules_table, target_label, year_head
+from forecast.outputs.wording import (articles, policy_span, reached_text, rule_what, rules_table, target_label,
+                                      year_head)
 from forecast.runs.statistics import STATS, TOTAL
 
 #: sheet keys in workbook order (their names: the catalogue's "sheet" group)
 SHEETS = ("summary", "outlays", "stats", "liabilities", "targets", "fund", "assumptions", "rules", "charts")
 
 
-def sheet_names(lang: str) -> dict:
-    """Sheet key → the sheet's name in `lang`."""
+def sheet_names(lang: str, monte_carlo: bool = True) -> dict:
+    """Sheet key → the sheet's name in `lang`, in workbook order; one future has no
+    percentile sheet and its outlays are not a mean."""
     L = Labels(lang)
-    return {key: L(f"sheet.{key}") for key in SHEETS}
+    if monte_carlo:
+        return {key: L(f"sheet.{key}") for key in SHEETS}
+    return {key: L("sheet.outlays_one" if key == "outlays" else f"sheet.{key}") for key in SHEETS if key != "stats"}
 
 
 class _Writer:
@@ -78,13 +86,14 @@ def write_workbook(b: Budget, path: str | Path, lang: str = "zh", charts: dict |
     are embedded as images on the last sheet."""
     path = Path(path)
     L = Labels(lang, b.scenario)
-    names = sheet_names(lang)
+    names = sheet_names(lang, b.monte_carlo)
     w = _Writer(path, lang)
     w.wb.set_properties({"title": L("summary.document", title=b.title), "subject": "forecast", "author": "forecast"})
     for key, write in (("summary", _summary), ("outlays", _outlays), ("stats", _stats),
                        ("liabilities", _liabilities), ("targets", _targets), ("fund", _fund),
                        ("assumptions", _assumptions), ("rules", _rules)):
-        write(w, w.wb.add_worksheet(names[key]), b, L)
+        if key in names:
+            write(w, w.wb.add_worksheet(names[key]), b, L)
     if charts:
         ws = w.wb.add_worksheet(names["charts"])
         w.text(ws, 0, 0, names["charts"], "title")
@@ -98,32 +107,51 @@ def write_workbook(b: Budget, path: str | Path, lang: str = "zh", charts: dict |
 def _summary(w: _Writer, ws, b: Budget, L: Labels) -> None:
     h = b.headline_numbers()
     span = policy_span(b.policy)
+    mc = b.monte_carlo
+    end_year = b.years[-1]
     w.text(ws, 0, 0, f"{b.title} — {L('summary.title')}", "title")
-    w.header(ws, 2, [L("summary.item"), L("mean"), L("p5"), L("p50"), L("p95")], [46, 14, 14, 14, 14])
+    keys = ("mean", "p5", "p50", "p95") if mc else ("mean",)
+    heads = [L(k) for k in keys] if mc else [L("summary.value")]
+    w.header(ws, 2, [L("summary.item")] + heads, [46] + [14] * len(keys))
     rows = [(L("summary.in_period", span=span), h["in_period"], WAN, "wan"),
             (L("summary.per_year"), h["per_year_policy"], WAN, "wan"),
             (L("summary.committed", end=b.end_year), h["committed"], WAN, "wan"),
+            (L("owed_after", end=end_year), h["owed_after"], WAN, "wan"),
             (L("summary.returns", span=span), h["returns_in_period"], WAN, "wan"),
             (L("summary.principal"), h["principal"], WAN, "wan"),
             (L("rate"), h["rate"], 1.0, "rate"),
-            (L("summary.balance_end", year=b.years[-1]), h["balance_end"], WAN, "wan")]
+            (L("summary.unfunded_end", year=b.end_year), h["unfunded_end_period"], WAN, "wan"),
+            (L("summary.account_end", year=end_year), h["account_end"], WAN, "wan"),
+            (L("summary.principal_end", year=end_year), h["principal_end"], WAN, "wan")]
     r = 3
     for label, st, div, fmt in rows:
         w.text(ws, r, 0, label)
-        for c, key in enumerate(("mean", "p5", "p50", "p95"), start=1):
+        for c, key in enumerate(keys, start=1):
             w.num(ws, r, c, st[key] / div, fmt)
         r += 1
-    for label, v, fmt in ((L("summary.needed"), h["needed_p95"] / WAN, "wan"),
-                          (L("summary.exceed_any"), h["p_exceed_any"], "pct"),
-                          (L("summary.peak"), h["peak_year"], "year"),
-                          (L("summary.targets"), h["targets_likely"], "int"),
-                          (L("summary.reps"), b.replications, "int")):
+    if mc:
+        single = ((L("summary.needed"), h["needed_p95"] / WAN, "wan"),
+                  (L("summary.shortfall_any"), h["p_shortfall_any"], "pct"),
+                  (L("summary.peak"), h["peak_year"], "year"),
+                  (L("summary.targets"), h["targets_likely"], "int"),
+                  (L("summary.reps"), b.replications, "int"))
+    else:
+        single = ((L("summary.first_shortfall"), h["first_shortfall"], "year"),
+                  (L("summary.peak"), h["peak_year"], "year"),
+                  (L("summary.targets_met"), h["targets_met"], "int"),
+                  (L("summary.reps"), b.replications, "int"))
+    for label, v, fmt in single:
         w.text(ws, r, 0, label)
-        w.num(ws, r, 1, v, fmt)
+        if v is None:
+            w.text(ws, r, 1, L("none"))
+        else:
+            w.num(ws, r, 1, v, fmt)
         r += 1
     w.text(ws, r, 0, L("summary.validity"))
     w.text(ws, r, 1, f"{b.policy.valid_from} – {b.policy.valid_to}")
     w.text(ws, r + 2, 0, L("unit"), "note")
+    if not mc:
+        w.text(ws, r + 3, 0, L("one_future"), "note")
 
 
 def _rule_rows(b: Budget):
@@ -174,7 +202,9 @@ def _stats(w: _Writer, ws, b: Budget, L: Labels) -> None:
 
 
 def _liabilities(w: _Writer, ws, b: Budget, L: Labels) -> None:
-    w.header(ws, 0, [L("rule"), L("article"), L("what"), L("year")] + [L(c) for c in STATS], [9, 10, 26, 10] + [12] * 6)
+    stats = STATS if b.monte_carlo else ["mean"]
+    heads = [L(c) for c in stats] if b.monte_carlo else [L("value_one")]
+    w.header(ws, 0, [L("rule"), L("article"), L("what"), L("year")] + heads, [9, 10, 26, 10] + [12] * len(stats))
     r = 1
     for row in b.liabilities().itertuples(index=False):
         total = row.rule == TOTAL
@@ -185,16 +215,30 @@ def _liabilities(w: _Writer, ws, b: Budget, L: Labels) -> None:
             w.text(ws, r, 3, L("all_years"), "text_b")
         else:
             w.num(ws, r, 3, int(row.year), "year")
-        for c, col in enumerate(STATS, start=4):
+        for c, col in enumerate(stats, start=4):
             w.num(ws, r, c, getattr(row, col) / WAN, "wan_b" if row.year == "all" else "wan")
         r += 1
     w.text(ws, r + 1, 0, f"{L('unit')}; {L('committed_mark', end=b.end_year)}", "note")
 
 
 def _targets(w: _Writer, ws, b: Budget, L: Labels) -> None:
-    w.header(ws, 0, [L("target"), L("indicator"), L("goal"), L("probability"), L("mc_se"), L("mean"), L("p5"),
-                     L("p50"), L("p95"), L("source")], [8, 34, 10, 10, 10, 11, 11, 11, 11, 40])
     rows = b.targets.set_index("target")
+    if not b.monte_carlo:
+        w.header(ws, 0, [L("target"), L("indicator"), L("goal"), L("value_one"), L("terminal.met"),
+                         L("how_reached"), L("source")], [8, 34, 10, 14, 8, 36, 40])
+        for r, t in enumerate(b.scenario.targets, start=1):
+            v = float(rows.loc[t.id, "value_mean"])
+            w.text(ws, r, 0, t.id)
+            w.text(ws, r, 1, target_label(L, t))
+            w.num(ws, r, 2, t.goal, "pct" if t.share else "int")
+            w.num(ws, r, 3, v, "pct" if t.share else "num")
+            w.text(ws, r, 4, L("yes") if t.met(v) else L("no"))
+            w.text(ws, r, 5, reached_text(L, t))
+            w.text(ws, r, 6, t.source)
+        w.text(ws, len(b.scenario.targets) + 2, 0, L("set_by_note"), "note")
+        return
+    w.header(ws, 0, [L("target"), L("indicator"), L("goal"), L("probability"), L("mc_se"), L("mean"), L("p5"),
+                     L("p50"), L("p95"), L("how_reached"), L("source")], [8, 34, 10, 10, 10, 11, 11, 11, 11, 36, 40])
     for r, t in enumerate(b.scenario.targets, start=1):
         row = rows.loc[t.id]
         w.text(ws, r, 0, t.id)
@@ -204,33 +248,47 @@ def _targets(w: _Writer, ws, b: Budget, L: Labels) -> None:
         w.num(ws, r, 4, row["mc_se"], "pct")
         for c, col in enumerate(("value_mean", "value_p5", "value_p50", "value_p95"), start=5):
             w.num(ws, r, c, row[col], "pct" if t.share else "num")
-        w.text(ws, r, 9, t.source)
+        w.text(ws, r, 9, reached_text(L, t))
+        w.text(ws, r, 10, t.source)
+    w.text(ws, len(b.scenario.targets) + 2, 0, L("set_by_note"), "note")
+
+
+def _fund_columns(b: Budget, L: Labels) -> list[tuple]:
+    """(header, field of FundView.table(), divisor, format) of the fund sheet's yearly table."""
+    yr = [(L("year"), "year", 1, "year")]
+    if not b.monte_carlo:
+        cols = [(L("outlays"), "outlays"), (L("returns"), "returns"), (L("account"), "account"),
+                (L("unfunded"), "unfunded"), (L("drawn"), "drawn"), (L("principal_end"), "principal")]
+        return yr + [(head, field, WAN, "wan") for head, field in cols]
+    cols = [("outlays", "mean"), ("returns", "mean"), ("returns", "p5"), ("returns", "p95"), ("account", "mean"),
+            ("account", "p5"), ("account", "p95"), ("unfunded", "mean"), ("drawn", "mean"), ("principal_end", "mean"),
+            ("principal_end", "p5"), ("principal_end", "p95")]
+    field = {"principal_end": "principal"}
+    return (yr + [(f"{L(name)} {L(stat)}", f"{field.get(name, name)}_{stat}", WAN, "wan") for name, stat in cols]
+            + [(L("p_shortfall"), "p_shortfall", 1, "pct")])
 
 
 def _fund(w: _Writer, ws, b: Budget, L: Labels) -> None:
-    cols = [(L("year"), "year", 1, "year"), (f"{L('outlays')} {L('mean')}", "outlays_mean", WAN, "wan"),
-            (f"{L('returns')} {L('mean')}", "returns_mean", WAN, "wan"),
-            (f"{L('returns')} {L('p5')}", "returns_p5", WAN, "wan"),
-            (f"{L('returns')} {L('p95')}", "returns_p95", WAN, "wan"),
-            (f"{L('surplus')} {L('mean')}", "surplus_mean", WAN, "wan"), (L("p_exceed"), "p_exceed", 1, "pct"),
-            (f"{L('drawn')} {L('mean')}", "drawn_mean", WAN, "wan"),
-            (f"{L('balance')} {L('mean')}", "balance_mean", WAN, "wan"),
-            (f"{L('balance')} {L('p5')}", "balance_p5", WAN, "wan"),
-            (f"{L('balance')} {L('p95')}", "balance_p95", WAN, "wan")]
-    w.header(ws, 0, [c[0] for c in cols], [8] + [13] * (len(cols) - 1))
-    table = b.fund.table()
+    cols = _fund_columns(b, L)
+    mc = b.monte_carlo
+    heads = [c[0] for c in cols] + ([] if mc else [L("shortfall")])
+    w.header(ws, 0, heads, [8] + [13] * (len(heads) - 1))
     r = 1
-    for row in table.itertuples(index=False):
+    for row in b.fund.table().itertuples(index=False):
         for c, (_, field, div, fmt) in enumerate(cols):
             w.num(ws, r, c, getattr(row, field) / div, fmt)
+        if not mc:
+            w.text(ws, r, len(cols), L("yes") if row.shortfall else L("no"))
         r += 1
     h = b.headline_numbers()
     r += 1
-    for label, v, fmt in ((L("summary.principal"), h["principal"]["mean"] / WAN, "wan"),
-                          (L("rate"), h["rate"]["mean"], "rate"),
-                          (L("summary.top_up"), float(np.mean(b.fund.top_up)) / WAN, "wan"),
-                          (L("summary.needed"), b.fund.needed_p95 / WAN, "wan"),
-                          (L("summary.exceed_any"), h["p_exceed_any"], "pct")):
+    stat = "mean"
+    facts = [(L("summary.principal"), h["principal"][stat] / WAN, "wan"), (L("rate"), h["rate"][stat], "rate"),
+             (L("summary.top_up"), float(np.mean(b.fund.top_up)) / WAN, "wan")]
+    if mc:
+        facts += [(L("summary.needed"), h["needed_p95"] / WAN, "wan"),
+                  (L("summary.shortfall_any"), h["p_shortfall_any"], "pct")]
+    for label, v, fmt in facts:
         w.text(ws, r, 0, label)
         w.num(ws, r, 3, v, fmt)
         r += 1
@@ -238,23 +296,26 @@ def _fund(w: _Writer, ws, b: Budget, L: Labels) -> None:
     w.text(ws, r, 3, L("yes") if b.fund.draw_on_principal else L("no"))
     r += 2
     draw = L("draw_yes") if b.fund.draw_on_principal else L("draw_no")
-    for line in (L("fund_formula"), draw, L("fund_rest"), L("fund_values"), L("unit")):
+    notes = [L("fund_formula"), draw, L("fund_rest"), L("fund_needed") if mc else L("one_future"),
+             L("fund_values"), L("unit")]
+    for line in notes:
         w.text(ws, r, 0, line, "note")
         r += 1
 
 
 def _assumptions(w: _Writer, ws, b: Budget, L: Labels) -> None:
-    heads = [L("parameter"), L("spec"), L("kind"), L("rules"), L("value_mean"), L("p5"), L("p95"),
-             L("source")]
-    w.header(ws, 0, heads, [40, 30, 10, 20, 14, 14, 14, 90])
+    values = ("mean", "p5", "p95") if b.monte_carlo else ("mean",)
+    heads = ([L("parameter"), L("spec"), L("kind"), L("rules")]
+             + ([L("value_mean"), L("p5"), L("p95")] if b.monte_carlo else [L("value_one")]) + [L("source")])
+    w.header(ws, 0, heads, [40, 30, 10, 20] + [14] * len(values) + [90])
     for r, row in enumerate(b.assumptions.itertuples(index=False), start=1):
         w.text(ws, r, 0, row.parameter)
         w.text(ws, r, 1, row.specification)
         w.text(ws, r, 2, L(row.kind))
         w.text(ws, r, 3, row.rules)
-        for c, col in enumerate(("mean", "p5", "p95"), start=4):
+        for c, col in enumerate(values, start=4):
             w.num(ws, r, c, getattr(row, col), "num")
-        w.text(ws, r, 7, row.source)
+        w.text(ws, r, 4 + len(values), row.source)
     ws.autofilter(0, 0, len(b.assumptions), len(heads) - 1)
 
 

@@ -12,7 +12,7 @@ of them (a shared factor). The uniforms u_i of the group become normals z_i = Φ
 mixed by the Cholesky factor of the group's correlation matrix (the first parameter keeps its
 own draw), and return to uniforms Φ(·); each parameter's own distribution then takes its
 quantile, so the marginals are exactly those the scenario states. A parameter is in at most
-one group.
+one group; a member an overlay makes fixed (no range) or `--fix` pins simply does not move.
 
 Pinning: `central=True` pins every parameter at its central value (`--central`); `fixed`
 pins some (`--fix KEY[,KEY…]`): a parameter path as in parameters.csv, or a section whose
@@ -84,9 +84,6 @@ def read_correlations(t: Table | None, params: dict) -> tuple:
             if path not in params:
                 raise g.error("parameters", f"{path!r} is not a parameter of this scenario",
                               "a path as in parameters.csv, e.g. population.employed")
-            if not params[path].uncertain:
-                raise g.error("parameters", f"{path!r} is not drawn (no range), so it cannot move with others",
-                              "parameters with a range or a distribution")
             if path in seen:
                 raise g.error("parameters", f"{path!r} is already in correlations.{seen[path]}",
                               "each parameter in at most one group")
