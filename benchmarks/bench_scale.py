@@ -28,17 +28,17 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = Path(__file__).resolve().parents[1]
 HUISHAN = ROOT / "scenarios" / "huishan.toml"
-CENTRAL = 360_000  # the scenario's central (mode) employment
+#: counts scaled in proportion to employment (their central values are read from the scenario)
+SCALED = ("population.employers", "population.contributor_units", "pathways.night_school.seats_per_term",
+          "pathways.apprenticeship.pairings_per_year", "pathways.colleges.staying_per_year",
+          "pathways.competition.entrants")
 
-#: count → (scenario key, central value): scaled in proportion to employment.
-SCALED = {
-    "population.employers": 47_500,
-    "population.contributor_units": 150,
-    "pathways.night_school.seats_per_term": 600,
-    "pathways.apprenticeship.pairings_per_year": 200,
-    "pathways.colleges.staying_per_year": 600,
-    "pathways.competition.entrants": 500,
-}
+
+def centres() -> tuple[float, dict]:
+    """The scenario's central employment and the central values of the scaled counts."""
+    from forecast import load_scenario
+    specs = load_scenario(HUISHAN).parameter_specs()
+    return specs["population.employed"].central, {k: specs[k].central for k in SCALED}
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,10 +47,11 @@ from common import save  # noqa: E402
 
 def overlay(size: int, path: Path) -> Path:
     """A scenario file on top of Huishan with `size` employed persons and counts to match."""
-    f = size / CENTRAL
+    central, scaled = centres()
+    f = size / central
     lines = [f'base = "{HUISHAN.as_posix()}"', ""]
     why = f'assumption = "benchmark: {size:,} employed, counts scaled ×{f:.4g} from the Huishan centre"'
-    for key, value in {"population.employed": size, **{k: max(1, round(v * f)) for k, v in SCALED.items()}}.items():
+    for key, value in {"population.employed": size, **{k: max(1, round(v * f)) for k, v in scaled.items()}}.items():
         lines += [f"[{key}]", f"value = {value}", f"range = [{value}, {value}]", why, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

@@ -55,6 +55,15 @@ assumption = "test"
 """
 
 
+def rendered(table, width: int = 200) -> str:
+    """A rich table as the terminal shows it, as plain text."""
+    import io
+    from rich.console import Console
+    con = Console(record=True, width=width, file=io.StringIO())
+    con.print(table)
+    return con.export_text()
+
+
 def files(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, by relative path, with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

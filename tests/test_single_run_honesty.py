@@ -16,7 +16,6 @@ import matplotlib
 import matplotlib.pyplot as plt
 import openpyxl
 import pytest
-from rich.console import Console
 
 from forecast import cli
 from forecast.outputs import charts as folder_charts
@@ -27,6 +26,7 @@ from forecast.outputs.report import build_report, render_html
 from forecast.outputs.report_charts import DRAW, write_charts
 from forecast.outputs.terminal import headline, targets_table
 from forecast.outputs.workbook import sheet_names
+from conftest import rendered
 
 #: words that only a band, a percentile, a probability or the principal needed would bring
 UNCERTAIN = {"zh": ("分位", "区间", "概率", "P(", "所需本金", "均值", "中位数"),
@@ -46,12 +46,6 @@ def uncertain_words(text: str, lang: str, scenario) -> list[str]:
     for notice in ("one_future", "reps_one", "single"):
         flat = flat.replace(_flat(Labels(lang, scenario)(notice)), "")
     return [w for w in UNCERTAIN[lang] if w in flat]
-
-
-def rendered(table) -> str:
-    con = Console(record=True, width=200, file=io.StringIO())
-    con.print(table)
-    return con.export_text()
 
 
 @pytest.fixture(scope="module")

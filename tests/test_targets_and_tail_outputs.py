@@ -7,29 +7,22 @@ after the horizon is one valued line in summary.json, the terminal, the workbook
 """
 from __future__ import annotations
 
-import io
 import json
 
 import openpyxl
 import pandas as pd
 import pytest
-from rich.console import Console
 
 from forecast.outputs.budget import load
 from forecast.outputs.labels import Labels, wan
 from forecast.outputs.report import build_report
 from forecast.outputs.terminal import mc_outlays_table, mc_targets_table
 from forecast.outputs.workbook import write_workbook
+from conftest import rendered
 
 SET_BY = {"HS-T4": "entities.studio.new_per_year", "HS-T8": "pathways.craftsmen.per_year",
           "HS-T9": "entities.recruitment_fair.per_year_scheduled"}
 FORECAST = ("HS-T1", "HS-T2", "HS-T3")
-
-
-def rendered(table) -> str:
-    con = Console(record=True, width=240, file=io.StringIO())
-    con.print(table)
-    return con.export_text()
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +42,7 @@ def test_results_files_name_what_sets_a_target(mc_results):
 
 
 def test_terminal_marks_targets_and_shows_the_valued_tail(mc):
-    text = rendered(mc_targets_table(mc.agg))
+    text = rendered(mc_targets_table(mc.agg), 240)
     lines = {line.split("│")[1].strip(): line for line in text.splitlines() if line.startswith("│ HS-T")}
     for tid, path in SET_BY.items():
         assert "set by assumption" in lines[tid] and path.split(".")[-1] in lines[tid]
@@ -57,7 +50,7 @@ def test_terminal_marks_targets_and_shows_the_valued_tail(mc):
         assert "forecast" in lines[tid] and "set by assumption" not in lines[tid]
     owed = mc.summary["headline"]["owed_after_horizon_yuan"]
     assert owed["mean"] > 0
-    out = rendered(mc_outlays_table(mc.agg))
+    out = rendered(mc_outlays_table(mc.agg), 240)
     row = next(line for line in out.splitlines() if "still owed after 2032" in line)
     assert wan(owed["mean"]) in row and f"{wan(owed['p5'])} – {wan(owed['p95'])}" in row
 
