@@ -92,7 +92,7 @@ def test_summary_and_targets_files_are_consistent(run):
     assert summary["seed"] == 5 and summary["reps"] == 1
     for year, figure in summary["outlays_yuan_by_year"].items():
         assert figure["mean"] == pytest.approx(outlays.loc[int(year), "total"], abs=0.01)
-        assert figure["p5"] == figure["p95"] == figure["mean"]        # one future: no spread
+        assert list(figure) == ["mean"]                 # one future: its value, no range
     cash = ledger[~ledger["in_kind"].astype(bool)]
     after = cash.loc[cash["year"].between(2028, 2032), "amount"].sum()   # paid in the budget years after 2027
     assert after > 0     # HS-A2b annuities and HS-A8b milestones are committed past 2027
@@ -100,6 +100,9 @@ def test_summary_and_targets_files_are_consistent(run):
     in_policy = cash.loc[cash["year"].between(2025, 2027), "amount"].sum()
     assert summary["headline"]["outlays_yuan_in_policy_period"]["mean"] == pytest.approx(in_policy, abs=0.01)
     assert list(targets["target"]) == [t["target"] for t in summary["targets"]]
+    assert "one simulated future" in summary["one_future"] and "convergence" not in summary
+    assert all(set(t) == {"target", "metric", "goal", "set_by", "value", "met"} for t in summary["targets"])
+    assert [t["met"] for t in summary["targets"]] == (targets["value_mean"] >= targets["goal"]).tolist()
     # one future: the probability of meeting a target is 0 or 1 and says whether its value did
     assert set(targets["probability"]) <= {0.0, 1.0}
     assert ((targets["probability"] == 1.0) == (targets["value_mean"] >= targets["goal"])).all()

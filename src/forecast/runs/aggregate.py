@@ -157,10 +157,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.nd
                         "value_mean": rounded(row["value_mean"]), "value_p5": rounded(row["value_p5"]),
                         "value_p95": rounded(row["value_p95"])})
         targets[-1]["mc_se"] = round(float(row["mc_se"]), 6)
-    checks = list(headline.values()) + targets
-    settled = all(c["settled"] for c in checks)
-    needed = [c["reps_needed"] for c in checks]
-    return {
+    out = {
         "scenario": sc.name,
         "title": sc.title,
         "reps": agg.reps,
@@ -174,12 +171,34 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.nd
         "headline": headline,
         "outlays_yuan_by_year": by_year,
         "targets": targets,
-        "convergence": {
-            "rule": CONVERGENCE_RULE,
-            "settled": settled,
-            "more_replications_would_change_headline": not settled,
-            "reps_needed": None if any(v is None for v in needed) else max(needed),
-            "unsettled": [k for k, c in headline.items() if not c["settled"]]
-                         + [t["target"] for t in targets if not t["settled"]],
-        },
     }
+    if agg.reps == 1:
+        return _one_future(out)
+    checks = list(headline.values()) + targets
+    settled = all(c["settled"] for c in checks)
+    needed = [c["reps_needed"] for c in checks]
+    out["convergence"] = {
+        "rule": CONVERGENCE_RULE,
+        "settled": settled,
+        "more_replications_would_change_headline": not settled,
+        "reps_needed": None if any(v is None for v in needed) else max(needed),
+        "unsettled": [k for k, c in headline.items() if not c["settled"]]
+                     + [t["target"] for t in targets if not t["settled"]],
+    }
+    return out
+
+
+#: what a single run's summary says of itself
+ONE_FUTURE = ("one simulated future: each figure is its value in this future (under 'mean', the key Monte Carlo "
+              "runs use), with no range, no probability and no convergence check; run with --reps N for them")
+
+
+def _one_future(out: dict) -> dict:
+    """A single run's summary: each figure's value only; a target's value and whether it was met."""
+    value = lambda f: {"mean": f["mean"]}  # noqa: E731
+    out["one_future"] = ONE_FUTURE
+    out["headline"] = {k: value(f) for k, f in out["headline"].items()}
+    out["outlays_yuan_by_year"] = {y: value(f) for y, f in out["outlays_yuan_by_year"].items()}
+    out["targets"] = [{"target": t["target"], "metric": t["metric"], "goal": t["goal"], "set_by": t["set_by"],
+                       "value": t["value_mean"], "met": t["probability"] == 1.0} for t in out["targets"]]
+    return out
