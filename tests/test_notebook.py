@@ -7,12 +7,21 @@ from nbclient import NotebookClient
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "huishan_quickstart.ipynb"
 
 
-def test_quickstart_notebook_executes_without_errors():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+def executed(path: Path) -> str:
+    """Run a notebook top to bottom; its outputs as text (no cell may fail)."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    text = "".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs)
+    return "".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs)
+
+
+def test_quickstart_notebook_executes_without_errors():
+    text = executed(NOTEBOOK)
     assert "HS-T1" in text and "HS-A8a × 2" in text
     assert "set by assumption" in text and "pay_lag_months.HS-A1b" in text
+
+
+def test_sensitivity_and_calibration_notebook_executes_without_errors():
+    text = executed(NOTEBOOK.parent / "sensitivity_and_calibration.ipynb")
+    assert "drawn parameters" in text and "mu_star" in text and "ST_conf" in text and "truth" in text

@@ -10,16 +10,21 @@ used by the command line and by researchers in Python.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Callable
 
+from forecast.core.errors import InputError
 from forecast.core.serialise import plain
 from forecast.outputs.results import read_results
 from forecast.outputs.results import write_results as _write
+from forecast.outputs.sensitivity_files import read_sensitivity, write_sensitivity
+from forecast.runs import sensitivity as sa
 from forecast.runs.aggregate import Aggregate, aggregate
-from forecast.runs.checkpoint import checkpoint_dir
+from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
+from forecast.runs.design import NOISE, DesignTask, outputs, run_design
 from forecast.runs.montecarlo import RunInfo, run_replications
-from forecast.runs.provenance import now, provenance, scenario_spec
+from forecast.runs.provenance import now, provenance, scenario_hash, scenario_spec
 from forecast.runs.record import reduce_result
 from forecast.runs.simulate import Result, simulate
 from forecast.scenario.scenario import Scenario
@@ -82,4 +87,60 @@ def _write_one(result: Result, out: str | Path, started: str, argv: list[str] | 
     return agg
 
 
-__all__ = ["run_single", "run_monte_carlo", "write_results", "read_results"]
+def run_sensitivity(scenario: Scenario, *, method: str, size: int, out: str | Path, seed: int = 0,
+                    names: list | None = None, screening: str | Path | None = None, top: int = 8,
+                    backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
+                    resume: bool = False, argv: list[str] | None = None,
+                    progress: Callable[[int, int], None] | None = None):
+    """Morris screening (`size` trajectories) or Sobol' indices (`size` = N, a power of two) of
+    the drawn parameters (`names`; Morris default: all; Sobol': `names`, or the `top` leading
+    ones of the Morris folder `screening`), evaluated on common random numbers with a
+    checkpoint beside `out`; writes the sensitivity folder and returns the analysis."""
+    if method not in sa.METHODS:
+        raise InputError("--method", "", f"{method!r}", " | ".join(sa.METHODS))
+    drawn = [p for p, spec in scenario.parameter_specs().items() if spec.uncertain]
+    if names:
+        unknown = [n for n in names if n not in drawn]
+        if unknown:
+            raise InputError("--params", unknown[0], "not a drawn parameter of this scenario",
+                             "a parameter path with a range, as in parameters.csv")
+    elif method == "sobol":
+        if screening is None:
+            raise InputError("--params", "", "Sobol' indices need the parameters to quantify",
+                             "--params KEY … or --screening DIR (a Morris folder of this scenario)")
+        table, meta = read_sensitivity(screening)
+        if meta.get("method") != "morris" or meta.get("scenario_sha256") != scenario_hash(scenario):
+            raise InputError(str(screening), "", "not a Morris screening of this scenario",
+                             "the folder of `forecast sensitivity SCENARIO --method morris` for the same scenario")
+        names = sa.screened(table, top)
+    names = list(names or drawn) + [NOISE]     # the model's chance, measured as a pseudo-parameter
+    X = sa.morris_design(names, size, seed) if method == "morris" else sa.sobol_design(names, size, seed)
+    t0, started = time.perf_counter(), now()
+    task = DesignTask(scenario, tuple(names), X, seed)
+    Y, resumed = run_design(task, checkpoint_dir(out), backend=backend, workers=workers, scheduler=scheduler,
+                            resume=resume, kind=method, progress=progress)
+    outs = outputs(scenario)
+    if method == "morris":
+        table = sa.analyse_morris(names, X, Y, outs, seed)
+        conv = sa.morris_convergence(names, X, Y, outs, size, seed)
+    else:
+        table = sa.analyse_sobol(names, Y, outs, seed)
+        conv = sa.sobol_convergence(table)
+    meta = {"scenario": scenario.name, "scenario_sha256": scenario_hash(scenario), "seed": seed, "size": size,
+            "size_means": "trajectories" if method == "morris" else "N (base sample)",
+            "common_random_numbers": f"every point uses the dynamics of replication 0 of seed {seed}, except "
+                                     f"that the pseudo-parameter {NOISE!r} moves it among replications 0–3: "
+                                     "its effect is the model's chance, the floor below which an effect is noise",
+            "noise": NOISE,
+            "space": "each parameter at a quantile u in [0, 1] of its own distribution; others at central values; "
+                     "inputs independent",
+            "backend": backend, "resumed_points": resumed, "started": started, "ended": now(),
+            "seconds": round(time.perf_counter() - t0, 1),
+            "command": " ".join(argv) if argv else ""}
+    result = sa.Sensitivity(method, names, outs, X, Y, table, conv, meta)
+    write_sensitivity(result, out)
+    Checkpoint(checkpoint_dir(out)).remove()
+    return result
+
+
+__all__ = ["run_single", "run_monte_carlo", "run_sensitivity", "write_results", "read_results"]

@@ -1,4 +1,4 @@
-"""The `forecast` command: `run`, `payouts` and `report`, one module each.
+"""The `forecast` command: `run`, `payouts`, `report`, `sensitivity` and `calibrate`, one module each.
 
 Bad input (unknown key, wrong type, value out of range, missing file) prints one message
 naming the file, the key and what is allowed, exits with status 2 and writes nothing.
@@ -9,10 +9,11 @@ import argparse
 import sys
 
 from forecast.core.errors import InputError
+from forecast.runs.backends import WorkerLost
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from forecast.cli import payouts, report, run
+    from forecast.cli import calibrate, payouts, report, run, sensitivity
 
     parser = argparse.ArgumentParser(prog="forecast", description="Simulation and budget forecast of "
                                      "skilled-worker incentive policies.")
@@ -20,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_parser(sub)
     payouts.add_parser(sub)
     report.add_parser(sub)
+    sensitivity.add_parser(sub)
+    calibrate.add_parser(sub)
     return parser
 
 
@@ -31,3 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"forecast: error: {exc}", file=sys.stderr)
         return 2
+    except WorkerLost as exc:   # a machine fault the run could not recover from: the checkpoint is kept
+        print(f"forecast: error: {exc}", file=sys.stderr)
+        return 1

@@ -4,7 +4,8 @@ Reads the records (docs/records.md), applies the policy's rules through the same
 `compute_payouts` the simulation uses (`forecast.policy.statement`), prints the payout lines,
 the records that earn nothing with why, and totals by rule and by recipient (yuan), and with
 `--out FILE` writes them (`forecast.outputs.payout_files`). Nothing is written unless every
-record is well formed.
+record is well formed. Records beyond their kind's usual scale (`forecast.policy.plausibility`,
+overridable with `--plausible FILE`) are paid and listed as warnings to check.
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE",
                    help="write payout lines to FILE (.csv, or .xlsx for one workbook), not-paid records to "
                         "FILE.unpaid.csv and totals to FILE.totals.csv")
+    p.add_argument("--plausible", metavar="FILE",
+                   help="TOML file of usual maxima per event kind ([guest_lecture] count = 200, …) overriding "
+                        "the defaults; records above them are paid and listed as warnings to check")
     p.add_argument("--show", type=int, default=DEFAULT_SHOW, metavar="N",
                    help=f"print at most N rows of each long table (default {DEFAULT_SHOW}; 0 = all)")
     p.set_defaults(func=run)
@@ -47,19 +51,22 @@ def _date_arg(text: str) -> dt.date:
 
 def run(args) -> int:
     from forecast.outputs.payout_files import output_paths, write_outputs
-    from forecast.outputs.payout_tables import lines_table, recipient_table, rule_table, unpaid_table
+    from forecast.outputs.payout_tables import (lines_table, recipient_table, rule_table, unpaid_table,
+                                                warnings_table)
     from forecast.outputs.terminal import console
+    from forecast.policy.plausibility import DEFAULT_SOURCE, read_usual_max
     from forecast.policy.records import read_records
     from forecast.policy.statement import scope_text, statement, totals_frame
     from forecast.scenario.scenario import load_scenario
 
     policy = load_scenario(args.policy).policy
+    usual_max, usual_source = read_usual_max(args.plausible) if args.plausible else (None, DEFAULT_SOURCE)
     paths = output_paths(args.out) if args.out else {}
     records_path = Path(args.records)
     if any(p.resolve() == records_path.resolve() for p in paths.values()):
         raise InputError(str(args.out), "", "would overwrite the records file", "an output path other than RECORDS")
     records = read_records(records_path, policy=policy)
-    t = statement(records, policy, args.as_of)
+    t = statement(records, policy, args.as_of, usual_max, usual_source)
     scope = scope_text(t, str(records_path), policy)
     totals = totals_frame(t, scope)
     if paths:
@@ -83,6 +90,12 @@ def run(args) -> int:
     where_totals = (f"all are in {paths.get('totals', paths.get('lines'))}" if paths
                     else "use --out FILE to write them all")
     con.print(recipient_table(t["by_recipient"], args.show, where_totals))
+    if len(t["warnings"]):
+        where_warnings = (f"all are in {paths.get('warnings', paths.get('lines'))}" if paths
+                          else "use --out FILE to write them all")
+        con.print(warnings_table(t["warnings"], args.show, where_warnings))
+    else:
+        con.print(f"Warnings: none; no record is beyond its kind's usual scale ({usual_source}).")
     if paths:
         con.print("written: " + ", ".join(str(p) for p in paths.values()))
     return 0

@@ -1,8 +1,10 @@
-"""`forecast report RESULTS_DIR [--lang zh|en] [--out DIR] [--no-pdf]`: the budget view of a results folder.
+"""`forecast report RESULTS_DIR [--lang zh|en] [--out DIR] [--pdf | --no-pdf]`: the budget view of a results folder.
 
 Writes report.html (self-contained), report.pdf (headless Chromium), forecast.xlsx and the
 charts into DIR (default RESULTS_DIR/report), atomically, and prints the headline in 万元.
-Without Chromium it writes everything but the PDF, says how to install Chromium and exits 2.
+Without Chromium it writes everything but the PDF, says how to get the PDF and exits 0 (a
+first report must not look failed for want of a browser); `--pdf` makes a missing Chromium an
+error (exit 2, nothing written); `--no-pdf` skips the PDF.
 A folder that is not a results folder of this version (read_results) exits 2 with one
 message naming the file and the problem, and nothing is written.
 """
@@ -15,14 +17,15 @@ def _report(args) -> int:
     from forecast.outputs.report import CHROMIUM_HINT, build_report
     from forecast.outputs.terminal import console, headline
 
-    files = build_report(args.results, args.out, lang=args.lang, pdf=not args.no_pdf)
+    files = build_report(args.results, args.out, lang=args.lang, pdf=False if args.no_pdf else (True if args.pdf else None),
+                         sensitivity=args.sensitivity)
     con = console()
     con.print(headline(files.budget, lang=args.lang))
     written = [files.html, files.workbook] + ([files.pdf] if files.pdf else [])
     con.print("written: " + ", ".join(str(p) for p in written) + f", {files.out_dir / 'charts'}/")
     if files.chromium_missing:
-        print(f"forecast: error: no PDF: {CHROMIUM_HINT}", file=sys.stderr)
-        return 2
+        print(f"forecast: note: no PDF (everything else is written; open {files.html} in a browser and print it, "
+              f"or get the PDF from `forecast report`): {CHROMIUM_HINT}", file=sys.stderr)
     return 0
 
 
@@ -32,6 +35,10 @@ def add_parser(subparsers) -> None:
                               description=__doc__.splitlines()[0])
     p.add_argument("results", help="results folder written by `forecast run` (one run or N replications)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report and charts (default zh)")
+    p.add_argument("--sensitivity", metavar="DIR", help="a `forecast sensitivity` folder of the same scenario: each "
+                   "figure's leading drivers (default RESULTS_DIR/sensitivity when present)")
     p.add_argument("--out", help="output folder (default RESULTS_DIR/report), replaced atomically")
-    p.add_argument("--no-pdf", action="store_true", help="skip the PDF (no Chromium needed)")
+    pdf = p.add_mutually_exclusive_group()
+    pdf.add_argument("--pdf", action="store_true", help="require the PDF: a missing Chromium is an error (exit 2)")
+    pdf.add_argument("--no-pdf", action="store_true", help="skip the PDF (no Chromium needed)")
     p.set_defaults(func=_report)

@@ -6,6 +6,7 @@ from the run in memory, not from reading the folder back.
 """
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -118,11 +119,17 @@ def _monte_carlo(args, scenario, out: Path) -> int:
                                     resume=args.resume, keep_ledgers=args.keep_ledgers, argv=args.argv,
                                     progress=progress, on_start=on_start)
     except KeyboardInterrupt:
-        if bar is not None:
-            bar.stop()
-        done = Checkpoint(cp).finished()
-        print(f"forecast: interrupted: {done} of {args.reps} replications saved in {cp}/, no results written; "
-              f"continue with the same command and --resume", file=sys.stderr)
+        # the workers are stopped and every checkpoint entry is whole (each is written with Ctrl-C
+        # held back): a further Ctrl-C now would only turn this message into a traceback
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if bar is not None:
+                bar.stop()
+            done = Checkpoint(cp).finished()
+            print(f"forecast: interrupted: {done} of {args.reps} replications saved in {cp}/, no results written; "
+                  f"continue with the same command and --resume", file=sys.stderr)
+        finally:
+            signal.signal(signal.SIGINT, previous)
         return 130
     finally:
         if bar is not None:

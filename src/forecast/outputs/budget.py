@@ -60,6 +60,8 @@ class Budget:
                                         sc.resolve(None).fund.draw_on_principal, self.policy.in_period(self.years))
         self.targets: pd.DataFrame = self._targets(agg.targets)
         self.assumptions: pd.DataFrame = self._assumptions()
+        #: leading drivers from a sensitivity folder of the same scenario (set by the report), or None
+        self.drivers = None
 
     @property
     def monte_carlo(self) -> bool:

@@ -1,5 +1,6 @@
 """The terminal tables of `forecast payouts`: payout lines, records that earn nothing, totals
-by rule and by recipient (yuan), each long table cut to --show rows with a pointer to the file."""
+by rule and by recipient (yuan), implausible records to check, each long table cut to --show
+rows with a pointer to the file."""
 from __future__ import annotations
 
 import pandas as pd
@@ -75,4 +76,18 @@ def recipient_table(by_recipient: pd.DataFrame, show: int, where: str) -> Table:
         table.add_row(r.recipient_kind, r.recipient + (" (in kind)" if r.in_kind else ""), f"{r.lines:,}",
                       _yuan(r.base), _yuan(r.uplift), _yuan(r.amount))
     _more(table, len(part), len(by_recipient), where)
+    return table
+
+
+def warnings_table(warnings: pd.DataFrame, show: int, where: str) -> Table:
+    """Records paid as the rules say but beyond their kind's usual scale: an administrator checks them."""
+    table = Table(title=f"Warnings ({len(warnings):,}): implausible records, paid as the rules say; check them",
+                  title_justify="left", style="yellow")
+    for col, just in (("line", "right"), ("event", "left"), ("field", "left"), ("value", "right"),
+                      ("usual max", "right"), ("why", "left")):
+        table.add_column(col, justify=just)
+    part = _limit(warnings, show)
+    for r in part.itertuples():
+        table.add_row(str(r.line), r.event, r.field, f"{r.value:,.10g}", f"{r.usual_max:,.10g}", r.why)
+    _more(table, len(part), len(warnings), where)
     return table

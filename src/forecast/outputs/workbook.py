@@ -22,6 +22,7 @@ import xlsxwriter
 
 from forecast.outputs.budget import Budget
 from forecast.outputs.labels import WAN, Labels
+from forecast.outputs.sensitivity_view import write_sheet
 from forecast.outputs.wording import (articles, policy_span, reached_text, rule_what, rules_table, target_label,
                                       year_head)
 from forecast.runs.statistics import STATS, TOTAL
@@ -94,6 +95,8 @@ def write_workbook(b: Budget, path: str | Path, lang: str = "zh", charts: dict |
                        ("assumptions", _assumptions), ("rules", _rules)):
         if key in names:
             write(w, w.wb.add_worksheet(names[key]), b, L)
+    if b.drivers is not None:
+        write_sheet(w, w.wb.add_worksheet(L("sensitivity.sheet")), b.drivers, L)
     if charts:
         ws = w.wb.add_worksheet(names["charts"])
         w.text(ws, 0, 0, names["charts"], "title")

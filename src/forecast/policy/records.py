@@ -38,6 +38,13 @@ PRIZE_TEXT = "0 (none, 无), 1 (一等奖), 2 (二等奖), 3 (三等奖)"
 DATE_TEXT = "YYYY-MM-DD such as 2025-03-31, or 2025/3/31, 2025年3月31日"
 _DATE_RE = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 _THOUSANDS_RE = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+#: The largest magnitude a numeric cell may hold, by column. Beyond these no record is
+#: meant (ten billion graduates or lectures is more than the people on Earth, ten billion yuan
+#: per unit more than the whole district's budget, a studio 200 years old predates the 新八级
+#: ladder by two centuries): such a cell is a slip or a corrupt file and is a line error, like
+#: `inf` and `nan`. Values far below these that are merely unusual are paid and flagged by the
+#: plausibility check (`policy.plausibility`), not refused.
+RECORD_MAX = {"count": 10**10, "amount": 1e10, "years": 200.0}
 
 
 def needed_columns(kind: str) -> tuple[str, ...]:
@@ -272,7 +279,10 @@ def _numbers(s: pd.Series, col: str, lines, problems, whole: bool = False, empty
     problems.add(lines[bad], f"{col} '" + s[bad] + f"' is not a number (allowed: {allowed})")
     negative = number & (values < 0) & (whole or not negative_ok)
     problems.add(lines[negative], f"{col} " + s[negative] + f" is negative (allowed: {col} ≥ 0)")
-    out = np.where(number & ~bad & ~negative, values, empty if whole else np.nan)
+    huge = number & ~bad & ~negative & (np.abs(values) > RECORD_MAX[col])
+    problems.add(lines[huge], f"{col} " + s[huge] + f" is too large (allowed: at most {RECORD_MAX[col]:g} in "
+                                                    "magnitude)")
+    out = np.where(number & ~bad & ~negative & ~huge, values, empty if whole else np.nan)
     out = np.where(given, out, empty)
     return out.astype(np.int64) if whole else out
 

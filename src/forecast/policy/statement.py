@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from forecast.policy.payouts import compute_payouts
+from forecast.policy.plausibility import DEFAULT_SOURCE, implausible
 
 LINE_COLUMNS = ["date", "year", "rule", "article", "recipient_kind", "recipient", "person",
                 "base", "uplift_rate", "uplift", "amount", "in_kind", "line"]
@@ -19,8 +20,11 @@ TOTAL_COLUMNS = ["group", "rule", "article", "recipient_kind", "recipient", "in_
                  "base", "uplift", "amount", "note"]
 
 
-def statement(records: pd.DataFrame, policy, as_of: dt.date | None = None) -> dict:
-    """Payout lines, not-paid records and totals for records read by `read_records`."""
+def statement(records: pd.DataFrame, policy, as_of: dt.date | None = None, usual_max: dict | None = None,
+              usual_source: str = DEFAULT_SOURCE) -> dict:
+    """Payout lines, not-paid records, totals, and warnings on implausible records (a count or
+    amount above `usual_max`, by default `plausibility.USUAL_MAX`) for records read by
+    `read_records`. Warned records are paid like any other: the warning only asks for a check."""
     considered = records
     if as_of is not None:
         considered = records[records["date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
@@ -33,7 +37,9 @@ def statement(records: pd.DataFrame, policy, as_of: dt.date | None = None) -> di
     unpaid = result.rejections.copy()
     unpaid["line"] = lines_of[unpaid["event_index"].to_numpy(dtype=int)]
     unpaid = unpaid.sort_values("line", kind="stable")[UNPAID_COLUMNS].reset_index(drop=True)
-    return {"lines": ledger, "unpaid": unpaid, "by_rule": _by_rule(ledger, policy),
+    paid = ledger.groupby("line")["amount"].sum()
+    warnings = implausible(considered, usual_max, paid, usual_source)
+    return {"lines": ledger, "unpaid": unpaid, "warnings": warnings, "by_rule": _by_rule(ledger, policy),
             "by_recipient": _by_recipient(ledger), "records": len(records), "considered": len(considered),
             "later": len(records) - len(considered), "as_of": as_of}
 

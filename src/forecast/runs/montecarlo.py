@@ -4,11 +4,15 @@ checkpoint, then aggregated.
 Replication r is `record.replicate(Task(scenario, seed), r)`, identical on every backend
 (`backends.py`). Each finished replication is saved at once in the checkpoint beside the
 results folder (`checkpoint.py`): an interrupted run (KeyboardInterrupt) leaves it, and a
-resumed run computes only the replications missing. Writing the results folder and removing
-the checkpoint afterwards is the caller's (`forecast.api.run_monte_carlo`).
+resumed run computes only the replications missing, and those whose entry is damaged (a
+checksum that does not match: reported, then recomputed). Faults recovered from — a damaged
+entry, a worker lost and its replications re-run — are told to `notice` (stderr by default).
+Writing the results folder and removing the checkpoint afterwards is the caller's
+(`forecast.api.run_monte_carlo`).
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +50,8 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
                      fixed: frozenset = frozenset(), backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
                      resume: bool = False, keep_ledgers: bool = False,
                      progress: Callable[[int, int], None] | None = None,
-                     on_start: Callable[[int, int], None] | None = None) -> Run:
+                     on_start: Callable[[int, int], None] | None = None,
+                     notice: Callable[[str], None] = backends.stderr_note) -> Run:
     """Run (or resume) `reps` replications, saving each in `checkpoint`, and aggregate them.
 
     `progress(done, reps)` is called as replications finish; `on_start(resumed, reps)` once
@@ -58,6 +63,8 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
             "uncertain": uncertain, "fixed": sorted(fixed), "keep_ledgers": keep_ledgers}
     saved = cp.resume(meta) if resume else cp.start(meta)
     records = {rep: Record.from_json(d) for rep, d in saved.items()}
+    for rep, why in sorted(cp.damaged.items()):
+        notice(f"checkpoint entry of replication {rep} in {cp.folder}/ is damaged ({why}); it is recomputed")
     if on_start:
         on_start(len(records), reps)
     if progress:
@@ -65,13 +72,16 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
     task = Task(scenario, seed, uncertain, keep_ledgers, frozenset(fixed))
     todo = [r for r in range(reps) if r not in records]
     computed = 0
-    for rec in backends.run(replicate, task, todo, backend=backend, workers=workers, scheduler=scheduler):
-        cp.save(rec.rep, rec.to_json(), rec.ledger)
-        rec.ledger = None
-        records[rec.rep] = rec
-        computed += 1
-        if progress:
-            progress(len(records), reps)
+    # closed at once on an error or Ctrl-C here, not whenever the traceback is freed: the workers stop now
+    with contextlib.closing(backends.run(replicate, task, todo, backend=backend, workers=workers,
+                                         scheduler=scheduler, notice=notice)) as finished:
+        for rec in finished:
+            cp.save(rec.rep, rec.to_json(), rec.ledger)
+            rec.ledger = None
+            records[rec.rep] = rec
+            computed += 1
+            if progress:
+                progress(len(records), reps)
     agg = aggregate(scenario, list(records.values()), seed, uncertain, fixed)
     ledgers = {r: cp.ledger_path(r) for r in range(reps)} if keep_ledgers else None
     used = 1 if backend == "serial" else (workers or (None if scheduler else backends.default_workers()))

@@ -115,11 +115,14 @@ def resolve_fixed(keys, params: dict) -> frozenset:
 
 
 def draw(params: dict, correlations: tuple, seed_sequence: np.random.SeedSequence | None,
-         fixed: frozenset = frozenset()) -> dict:
+         fixed: frozenset = frozenset(), at: dict | None = None) -> dict:
     """path → value for every parameter: central when `seed_sequence` is None or the path is
-    pinned; otherwise its quantile of a uniform from its own stream, correlated by group."""
+    pinned; otherwise its quantile of a uniform from its own stream, correlated by group.
+    `at` (path → quantile u in [0, 1]) places some parameters at given quantiles of their own
+    distributions, whatever the seed: the points of a sensitivity design."""
+    at = at or {}
     if seed_sequence is None:
-        return {p: spec.central for p, spec in params.items()}
+        return {p: (spec.quantile(at[p]) if p in at else spec.central) for p, spec in params.items()}
     u = {p: param_rng(seed_sequence, p).random() for p, spec in params.items()
          if spec.uncertain and p not in fixed}
     for g in correlations:
@@ -131,5 +134,6 @@ def draw(params: dict, correlations: tuple, seed_sequence: np.random.SeedSequenc
         z = chol @ ndtri(np.clip([u[p] for p in members], 1e-12, 1 - 1e-12))
         for p, zi in zip(members, z):
             u[p] = float(ndtr(zi))
+    u.update(at)
     return {p: (spec.quantile(u[p]) if p in u else spec.central) for p, spec in params.items()}
 

@@ -8,24 +8,19 @@ from __future__ import annotations
 
 import copy
 import re
-import tomllib
 from pathlib import Path
 
 from forecast.core.errors import InputError
+from forecast.core.toml_file import read_toml
 from forecast.scenario.reader import Table
 
 
 def load_chain(path: Path, seen: frozenset = frozenset()) -> tuple[dict, dict, tuple, tuple]:
     """The merged data of a file and its bases, which file each key came from, the files in
     order (root first), and the root file with its own data (the behavioural reference)."""
-    if not path.is_file():
-        raise InputError(str(path), "", "file not found", "a path to a scenario .toml file")
     if path.resolve() in seen:
         raise InputError(str(path), "base", "overlays form a loop", "a chain of bases that ends")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"not valid TOML: {exc}", "a UTF-8 TOML file") from None
+    data = read_toml(path, "a path to a scenario .toml file")
     if "base" not in data:
         return data, {"": str(path)}, (path,), (path, copy.deepcopy(data))
     base = data.pop("base")

@@ -25,25 +25,47 @@ class Domain:
     text: str
 
     def contains(self, x: float) -> bool:
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x):
+        """Whether x is a finite number of the domain: inf, -inf, nan and integers too large
+        for a float are outside every domain (they would crash or poison the arithmetic)."""
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
             return False
-        if self.integer and float(x) != int(x):
+        try:
+            f = float(x)
+        except OverflowError:   # a TOML integer beyond any float
             return False
-        return self.low <= x <= self.high
+        if not math.isfinite(f):
+            return False
+        if self.integer and f != int(f):
+            return False
+        return self.low <= f <= self.high
 
+
+#: The largest amount a scenario may state, in yuan (a reward, a rule's tier or range, a
+#: reference amount, the fund's principal or yearly top-up): one billion, ten times the
+#: Huishan fund's 100–130 million principal and 10,000 times its largest single reward
+#: (HS-A1b's 100,000). A larger figure is a typing slip (or TOML's `inf`), and refusing it keeps
+#: the sums of a run's amounts far inside a float's precision.
+MAX_AMOUNT = 1e9
+#: The largest count a scenario may state (workers, employers, seats, entrants, a target's
+#: goal, a tier's minimum) and the largest yearly rate of arrivals: one hundred million, more
+#: than the employed of any Chinese province and 200 times Huishan's; the engine holds one row
+#: per worker, so a larger district could not be simulated anyway.
+MAX_COUNT = 10**8
 
 PROBABILITY = Domain(0.0, 1.0, False, "a probability in [0, 1]")
 SHARE = Domain(0.0, 1.0, False, "a share in [0, 1]")
-AMOUNT = Domain(0.0, math.inf, False, "an amount ≥ 0 (yuan)")
-COUNT = Domain(0, math.inf, True, "a whole number ≥ 0")
-RATE = Domain(0.0, math.inf, False, "a rate ≥ 0")
+AMOUNT = Domain(0.0, MAX_AMOUNT, False, "an amount ≥ 0 (yuan), at most 1e9")
+COUNT = Domain(0, MAX_COUNT, True, "a whole number ≥ 0, at most 1e8")
+RATE = Domain(0.0, MAX_COUNT, False, "a rate ≥ 0, at most 1e8")
 ELASTICITY = Domain(0.0, 5.0, False, "an elasticity in [0, 5]")
 MONTHS = Domain(0, 1200, True, "a whole number of months in [0, 1200]")
 GROWTH = Domain(-0.5, 0.5, False, "a yearly growth rate in [-0.5, 0.5]")
 RETURN = Domain(-0.5, 0.5, False, "a yearly rate in [-0.5, 0.5]")
 AGE = Domain(14, 80, False, "an age in years in [14, 80]")
 FACTOR = Domain(0.0, 100.0, False, "a factor in [0, 100]")
-POSITIVE_COUNT = Domain(1, math.inf, True, "a whole number ≥ 1")
+POSITIVE_COUNT = Domain(1, MAX_COUNT, True, "a whole number ≥ 1, at most 1e8")
+#: a normal distribution's standard deviation (in the parameter's own unit)
+SPREAD = Domain(0.0, MAX_AMOUNT, False, "a standard deviation ≥ 0, at most 1e9")
 
 
 #: How a bare range is drawn: an assumption written `{value = v, range = [low, high]}` is the

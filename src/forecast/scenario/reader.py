@@ -6,10 +6,9 @@ reported as unknown when the table is closed, so the reading code is also the sc
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from forecast.core.errors import InputError
-from forecast.scenario.params import Domain, Param
+from forecast.scenario.params import SPREAD, Domain, Param
 
 _DISTS = ("uniform", "triangular", "normal")
 
@@ -81,6 +80,20 @@ class Table:
             raise self.error(key, f"expected a list of numbers, got {value!r}", domain.text)
         return [self.check(key, v, domain) for v in value]
 
+    def pair(self, key: str, domain: Domain) -> tuple:
+        """Two numbers `[low, high]` of the domain, low ≤ high (a range)."""
+        value = self.numbers(key, domain)
+        if len(value) != 2 or value[0] > value[1]:
+            raise self.error(key, f"{value!r} is not [low, high]", f"[low, high] with low ≤ high, each {domain.text}")
+        return value[0], value[1]
+
+    def rows(self, key: str, allowed: str) -> list["Table"]:
+        """A list of tables (`tiers = [{…}, …]`), each a view that reports errors with its index."""
+        value = self.raw(key)
+        if not isinstance(value, list):
+            raise self.error(key, f"expected a list of tables, got {value!r}", allowed)
+        return [self.child(row, f"{key}[{i}]") for i, row in enumerate(value)]
+
     def table(self, key: str, required: bool = True) -> "Table | None":
         value = self.raw(key, {} if not required else None, required=required)
         if value is None:
@@ -128,7 +141,7 @@ class Table:
                 mid = t.number("mode", domain)
             elif dist == "normal":
                 mid = t.number("mean", domain)
-                sd = t.number("sd", Domain(0.0, math.inf, False, "a standard deviation ≥ 0"))
+                sd = t.number("sd", SPREAD)
                 if sd > 0 and not low - 3 * sd <= mid <= high + 3 * sd:
                     raise t.error("mean", "mean lies too far outside [low, high]", "a mean near the bounds")
             if not low <= mid <= high and dist == "triangular":

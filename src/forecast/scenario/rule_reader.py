@@ -8,6 +8,8 @@ from forecast.policy.rules import CONDITIONS, KINDS, ONCE_KEYS, Rule
 from forecast.scenario.params import AMOUNT, COUNT, MONTHS
 from forecast.scenario.reader import Table
 
+TIERS = "[{min, amount}, …] by increasing min"
+
 
 def read_rule(rule_id: str, t: Table) -> Rule:
     """A rule from its scenario table; the kind decides which amount keys it takes."""
@@ -34,22 +36,17 @@ def read_rule(rule_id: str, t: Table) -> Rule:
         args["table"] = dict(sorted(table.items()))
     elif kind == "tiers":
         tiers = []
-        for i, row in enumerate(t.raw("tiers")):
-            rt = t.child(row, f"tiers[{i}]")
+        for rt in t.rows("tiers", TIERS):
             tiers.append((rt.number("min", COUNT), rt.number("amount", AMOUNT)))
             rt.close()
         if not tiers or [m for m, _ in tiers] != sorted({m for m, _ in tiers}):
-            raise t.error("tiers", "tiers must be non-empty with increasing min", "[{min, amount}, …] by min")
+            raise t.error("tiers", "tiers must be non-empty with increasing min", TIERS)
         args["tiers"] = tuple(tiers)
     elif kind == "range":
-        low, high = t.numbers("range", AMOUNT)
-        if low > high:
-            raise t.error("range", f"[{low}, {high}] ends before it starts", "[low, high] with low ≤ high")
-        args["range"] = (low, high)
+        args["range"] = t.pair("range", AMOUNT)
     else:
         ms = []
-        for i, row in enumerate(t.raw("milestones")):
-            rt = t.child(row, f"milestones[{i}]")
+        for rt in t.rows("milestones", "[{level, within_months, amount}, …]"):
             try:
                 level = ladder.parse_level(rt.raw("level"))
             except ValueError:

@@ -79,11 +79,13 @@ class Scenario:
         """The paths `--fix KEY[,KEY…]` pins (InputError for an unknown key)."""
         return resolve_fixed(keys, self.parameter_specs())
 
-    def resolve(self, seed_sequence: np.random.SeedSequence | None = None, fixed: frozenset = frozenset()) -> Values:
+    def resolve(self, seed_sequence: np.random.SeedSequence | None = None, fixed: frozenset = frozenset(),
+                at: dict | None = None) -> Values:
         """Every parameter as a number — drawn (jointly where `[correlations]` says so, see
         `draws.py`) from its named stream, or its central value when `seed_sequence` is None
-        or the path is in `fixed` — returned as typed sections."""
-        drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed)
+        or the path is in `fixed`; `at` places parameters at given quantiles (a design point) —
+        returned as typed sections."""
+        drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed, at)
 
         def section(cls, path: str, specs: dict):
             values = {}

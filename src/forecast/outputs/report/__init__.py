@@ -8,8 +8,11 @@ out_dir (default RESULTS_DIR/report):
   autoescaped) with report.css inline and the charts as SVG data URIs: headline figures, each
   article, committed liabilities, the targets, the fund, the ladder, then the rules and the
   assumptions with their sources;
-- report.pdf — report.html printed by headless Chromium (`chromium.py`); without Chromium it
-  is left out and `ReportFiles.chromium_missing` says so (the command exits 2);
+- report.pdf — report.html printed by headless Chromium (`chromium.py`). `pdf=None` (the
+  default) prints it when Chromium is there and otherwise leaves it out, with
+  `ReportFiles.chromium_missing` saying so (the command still succeeds: a first report must not
+  look failed for want of a browser); `pdf=True` requires it — without Chromium an InputError
+  before anything is written; `pdf=False` skips it;
 - forecast.xlsx (`workbook.py`) and charts/*.png, *.svg (`report_charts.py`).
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ from forecast.core.errors import InputError
 from forecast.outputs.budget import Budget, load
 from forecast.outputs.labels import Labels
 from forecast.outputs.report.chromium import CHROMIUM_HINT, find_chromium, print_pdf
+from forecast.outputs.sensitivity_view import find_drivers
 from forecast.outputs.report.context import context
 from forecast.outputs.report_charts import write_charts
 from forecast.outputs.workbook import write_workbook
@@ -60,8 +64,11 @@ def render_html(b: Budget, charts: dict, lang: str = "zh", source: str = "") -> 
 
 
 def build_report(results_dir: str | Path, out_dir: str | Path | None = None, lang: str = "zh",
-                 pdf: bool = True) -> ReportFiles:
-    """Charts, workbook, HTML and (with Chromium) PDF of a results folder, written atomically."""
+                 pdf: bool | None = None, sensitivity: str | Path | None = None) -> ReportFiles:
+    """Charts, workbook, HTML and PDF of a results folder, written atomically. `pdf`: None
+    prints the PDF when Chromium is found, True requires it, False skips it. `sensitivity`: a
+    sensitivity folder of the same scenario (default RESULTS/sensitivity when present) adds
+    each figure's leading drivers."""
     Labels(lang)  # an unknown language is refused before anything is read
     results_dir = Path(results_dir)
     out = Path(out_dir) if out_dir else results_dir / "report"
@@ -69,8 +76,12 @@ def build_report(results_dir: str | Path, out_dir: str | Path | None = None, lan
     if target == res or target in res.parents:
         raise InputError(str(out), "--out", "would replace the results folder it reads",
                          "a folder outside the results, e.g. RESULTS_DIR/report (the default)")
+    chromium = find_chromium() if pdf is not False else None
+    if pdf is True and not chromium:
+        raise InputError("--pdf", "", "no Chromium to print the PDF with: " + CHROMIUM_HINT,
+                         "Chromium installed, or leave out --pdf (the PDF is then printed when Chromium is there)")
     b = load(results_dir)
-    chromium = find_chromium() if pdf else None
+    b.drivers = find_drivers(results_dir, b.scenario, sensitivity)
     with atomic_dir(out) as tmp:
         charts = write_charts(b, tmp / "charts", lang)
         write_workbook(b, tmp / "forecast.xlsx", lang, charts)
@@ -80,4 +91,4 @@ def build_report(results_dir: str | Path, out_dir: str | Path | None = None, lan
     placed = {name: {**chart, "png": out / "charts" / chart["png"].name, "svg": out / "charts" / chart["svg"].name}
               for name, chart in charts.items()}
     return ReportFiles(out, out / "report.html", out / "report.pdf" if chromium else None, out / "forecast.xlsx",
-                       placed, b, chromium_missing=pdf and not chromium)
+                       placed, b, chromium_missing=pdf is None and not chromium)

@@ -21,13 +21,14 @@ from forecast.outputs.labels import Labels, num, pct, wan
 from forecast.outputs.wording import (amounts_text, article_label, articles, fund_state, goal_text, owed_after_text,
                                       policy_span, reached_text, rule_label, rule_what, target_label, value_text,
                                       year_head)
+from forecast.outputs.sensitivity_view import report_context
 from forecast.runs.statistics import TOTAL
 
 #: the report's sections in order: (id, heading key, starts a new printed page)
 SECTIONS = (("headline", "report.h_headline", False), ("articles", "report.h_articles", True),
             ("liabilities", "report.h_liabilities", False), ("targets", "report.h_targets", True),
             ("fund", "report.h_fund", False), ("ladder", "report.h_ladder", False),
-            ("assumptions", "report.h_assumptions", False))
+            ("sensitivity", "sensitivity.heading", True), ("assumptions", "report.h_assumptions", False))
 #: chart → figure number in the page
 FIGURES = {"fan": 1, "articles": 2, "targets": 3, "fund": 4, "ladder": 5}
 
@@ -46,7 +47,9 @@ def context(b: Budget, charts: dict, lang: str, source: str, css: str) -> dict:
         "L": L, "mc": mc, "one_future": "" if mc else L("one_future"),
         "html_lang": L("html_lang"), "title": b.title, "css": css, "font_stack": fonts.CSS_STACK,
         "meta": L("report.meta", name=b.name, reps=reps, vf=b.policy.valid_from, vt=b.policy.valid_to),
-        "sections": [{"id": s, "heading": L(key, end=b.end_year), "newpage": new} for s, key, new in SECTIONS],
+        "sections": [{"id": s, "heading": L(key, end=b.end_year), "newpage": new} for s, key, new in SECTIONS
+                     if s != "sensitivity" or b.drivers is not None],
+        "drivers": None if b.drivers is None else report_context(b.drivers, L),
         "figures": {name: _figure(charts[name], FIGURES[name]) for name in FIGURES},
         "cards": _cards(b, L, h, span, later),
         "lead": _lead(b, L, h, span, top),
@@ -198,15 +201,25 @@ def _targets(b: Budget, L: Labels) -> list[dict]:
         if not b.monte_carlo:
             v = float(row["value_mean"])
             out.append({"id": t.id, "what": target_label(L, t), "goal": goal_text(t), "value": value_text(t, v),
-                        "met": L("yes") if t.met(v) else L("no"), "reached": reached_text(L, t), "source": t.source})
+                        "met": L("yes") if t.met(v) else L("no"), "reached": reached_text(L, t), "source": t.source,
+                        "drivers": _drivers(b, L, t)})
             continue
         se, p = float(row["mc_se"]), float(row["probability"])
         out.append({"id": t.id, "what": target_label(L, t), "goal": goal_text(t),
                     "bar": f"{max(p, 0) * 30:.1f}", "probability": pct(p),
                     "se": f" ± {1.96 * se:.0%}" if se > 0 else "",
                     "value": f"{value_text(t, row['value_mean'])} ({value_text(t, row['value_p5'])}–"
-                             f"{value_text(t, row['value_p95'])})", "reached": reached_text(L, t), "source": t.source})
+                             f"{value_text(t, row['value_p95'])})", "reached": reached_text(L, t), "source": t.source,
+                    "drivers": _drivers(b, L, t)})
     return out
+
+
+def _drivers(b: Budget, L: Labels, t) -> str:
+    """A target's leading drivers when a sensitivity analysis is present ('' otherwise; a target
+    set by assumption is driven by the parameters it names)."""
+    if b.drivers is None:
+        return ""
+    return L.join(t.set_by) if t.set_by else b.drivers.text(t.id, L)
 
 
 def _fund(b: Budget, L: Labels) -> list[dict]:

@@ -1,0 +1,82 @@
+"""Morris screening of every drawn parameter of the default Huishan district: time and stability.
+
+    python benchmarks/bench_sensitivity.py [--trajectories 10] [--backend processes] [--workers K]
+
+Runs `forecast sensitivity scenarios/huishan.toml --method morris --trajectories N` through
+the same code as the command line (checkpoint and folder included) and reports the wall time
+and the simulations run (N × (d + 1) for d drawn parameters and the noise pseudo-parameter).
+Then, from the same design, how many trajectories give a stable top-10 ranking: for k = 2,
+4, … N − 2 the share of each output's top ten (above the noise floor) that the first k
+trajectories already name, against all N. The goal it is measured against: 10 trajectories
+in at most 15 minutes on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import forecast  # noqa: E402
+from forecast.api import run_sensitivity  # noqa: E402
+from forecast.runs import sensitivity as sa  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import save  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def overlaps(s, k: int) -> dict:
+    """Per output, the share of the full design's top ten the first k trajectories name."""
+    d = len(s.names)
+    rows = k * (d + 1)
+    full = s.table
+    part = sa.analyse_morris(s.names, s.X[:rows], s.Y[:rows], s.outputs, 0)
+    out = {}
+    for o in s.outputs:
+        a = set(sa.leading(full, o, sa.TOP))
+        b = set(sa.leading(part, o, sa.TOP))
+        out[o] = round(len(a & b) / len(a), 3) if a else 1.0
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
+    parser.add_argument("--trajectories", type=int, default=10)
+    parser.add_argument("--backend", default="processes")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    scenario = forecast.load_scenario(args.scenario)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        s = run_sensitivity(scenario, method="morris", size=args.trajectories, out=Path(tmp) / "morris",
+                            seed=args.seed, backend=args.backend, workers=args.workers)
+        seconds = time.perf_counter() - t0
+    stability = {k: overlaps(s, k) for k in range(2, args.trajectories, 2)}
+    first_stable = next((k for k, ov in stability.items() if min(ov.values()) >= sa.STABLE_OVERLAP), None)
+    figures = {
+        "trajectories": args.trajectories, "parameters": len(s.names) - 1, "simulations": s.runs,
+        "seconds": round(seconds, 1), "minutes": round(seconds / 60, 2),
+        "seconds_per_simulation_per_core": round(seconds * (args.workers or os.cpu_count() or 1) / s.runs, 3),
+        "goal_minutes": 15, "within_goal": seconds <= 15 * 60,
+        "convergence": s.convergence,
+        "top10_overlap_with_first_k_trajectories": stability,
+        "first_k_with_every_output_stable": first_stable,
+        "leading": {o: sa.leading(s.table, o, 3) for o in s.outputs},
+    }
+    print(f"{s.runs} simulations ({len(s.names) - 1} parameters + noise) in {seconds / 60:.1f} min; "
+          f"stable top-10 from {first_stable} trajectories" if first_stable else
+          f"{s.runs} simulations in {seconds / 60:.1f} min; no k < {args.trajectories} gives a stable top 10")
+    save("bench_sensitivity", figures)
+
+
+if __name__ == "__main__":
+    main()
