@@ -116,7 +116,8 @@ def test_the_report_shows_each_figures_drivers(one_matters, mini, tmp_path, caps
     wb = openpyxl.load_workbook(tmp_path / "report" / "forecast.xlsx")
     assert "Sensitivity" in wb.sheetnames
     rows = list(wb["Sensitivity"].iter_rows(min_row=2, values_only=True))
-    assert (rows[0][0], rows[0][1]) == ("outlays 2025–2027", MATTERS)
+    assert (rows[0][0], rows[0][1]) == ("outlays 2025–2027", MATTERS)      # each figure with its drivers
+    assert ("HS-T8", "set by assumption (pathways.craftsmen.per_year)") in [r[:2] for r in rows]
     # another scenario's analysis is refused, naming it; nothing is written
     other = tmp_path / "other"
     assert main(["sensitivity", str(mini), "--method", "morris", "--trajectories", "2", "--params",

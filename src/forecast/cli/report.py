@@ -24,8 +24,8 @@ def _report(args) -> int:
     written = [files.html, files.workbook] + ([files.pdf] if files.pdf else [])
     con.print("written: " + ", ".join(str(p) for p in written) + f", {files.out_dir / 'charts'}/")
     if files.chromium_missing:
-        print(f"forecast: note: no PDF (everything else is written; open {files.html} in a browser and print it, "
-              f"or get the PDF from `forecast report`): {CHROMIUM_HINT}", file=sys.stderr)
+        print(f"forecast: note: no PDF (everything else is written; print {files.html} from a browser, or install "
+              f"Chromium and run `forecast report` again): {CHROMIUM_HINT}", file=sys.stderr)
     return 0
 
 

@@ -87,14 +87,30 @@ def report_context(d: Drivers, L: Labels) -> dict:
             "caption": L(f"sensitivity.caption_{d.method}")}
 
 
-def write_sheet(w, ws, d: Drivers, L: Labels) -> None:
-    """The workbook's sheet: every output × parameter with its measure and rank."""
+def write_sheet(w, ws, d: Drivers, L: Labels, scenario) -> None:
+    """The workbook's sheet: first each figure and target with its leading drivers (a target
+    set by assumption with the parameters that set it), then every output × parameter with
+    its measure and rank."""
+    w.header(ws, 0, [L("sensitivity.output"), L("sensitivity.drivers"), L("sensitivity.noise")], [22, 70, 16])
+    r = 1
+    for out in d.outputs():
+        w.text(ws, r, 0, out)
+        w.text(ws, r, 1, d.text(out, L))
+        w.num(ws, r, 2, noise_floor(d.table, out), "num")
+        r += 1
+    for t in scenario.targets:
+        if t.set_by:
+            w.text(ws, r, 0, t.id)
+            w.text(ws, r, 1, L("set_by", params=L.join(t.set_by)))
+            r += 1
+    r += 1
     cols = list(d.table.columns)
-    w.header(ws, 0, [L("sensitivity.output")] + cols[1:], [22, 44] + [12] * (len(cols) - 2))
-    for r, row in enumerate(d.table.itertuples(index=False), start=1):
+    w.header(ws, r, [L("sensitivity.output")] + cols[1:], [22, 70] + [16] * (len(cols) - 2))
+    for row in d.table.itertuples(index=False):
+        r += 1
         for c, v in enumerate(row):
             if isinstance(v, str):
                 w.text(ws, r, c, v)
             else:
                 w.num(ws, r, c, float(v), "num")
-    w.text(ws, len(d.table) + 2, 0, L(f"sensitivity.caption_{d.method}"), "note")
+    w.text(ws, r + 2, 0, L(f"sensitivity.caption_{d.method}"), "note")

@@ -96,7 +96,7 @@ def write_workbook(b: Budget, path: str | Path, lang: str = "zh", charts: dict |
         if key in names:
             write(w, w.wb.add_worksheet(names[key]), b, L)
     if b.drivers is not None:
-        write_sheet(w, w.wb.add_worksheet(L("sensitivity.sheet")), b.drivers, L)
+        write_sheet(w, w.wb.add_worksheet(L("sensitivity.sheet")), b.drivers, L, b.scenario)
     if charts:
         ws = w.wb.add_worksheet(names["charts"])
         w.text(ws, 0, 0, names["charts"], "title")
