@@ -23,6 +23,7 @@ from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
 from conftest import HUISHAN, MINI, files
 
 REPS, SEED = 8, 3
+CTRL_C_REPS = 60
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,8 @@ def same_as(reference: dict[str, bytes], out: Path) -> list[str]:
     return [name for name in reference if got[name] != reference[name]]
 
 
-def forecast_run(mini_file: Path, out: Path, *extra: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "forecast.cli", "run", str(mini_file), "--reps", str(REPS), "--seed", str(SEED),
+def forecast_run(mini_file: Path, out: Path, *extra: str, reps: int = REPS) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "forecast.cli", "run", str(mini_file), "--reps", str(reps), "--seed", str(SEED),
            "--out", str(out), "--quiet", *extra]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -259,7 +260,9 @@ def test_full_disk_writing_the_checkpoint(mini_file, tmp_path, monkeypatch, caps
 # --- Ctrl-C twice ----------------------------------------------------------------------------
 def test_second_ctrl_c_stops_cleanly(mini_file, tmp_path, capsys):
     out = tmp_path / "mc"
-    proc = forecast_run(mini_file, out, "--backend", "processes", "--workers", "2")
+    # many replications, so that the run is still computing when the signals arrive even on a
+    # loaded machine (with few, a starved test process could signal a run already exiting)
+    proc = forecast_run(mini_file, out, "--backend", "processes", "--workers", "2", reps=CTRL_C_REPS)
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None and saved(out) < 1:
         time.sleep(0.02)
@@ -277,8 +280,8 @@ def test_second_ctrl_c_stops_cleanly(mini_file, tmp_path, capsys):
     cp = checkpoint_dir(out)
     assert not [p for p in cp.rglob("*") if ".tmp-" in p.name], "half-written checkpoint entry"
     done = saved(out)
-    assert 1 <= done < REPS
+    assert 1 <= done < CTRL_C_REPS
     # every entry left is whole: resuming recomputes none of them
-    assert serial(mini_file, out, "--resume", reps=REPS) == 0
+    assert serial(mini_file, out, "--resume", reps=CTRL_C_REPS) == 0
     err = capsys.readouterr().err
-    assert f"resuming: {done} of {REPS}" in err and "damaged" not in err
+    assert f"resuming: {done} of {CTRL_C_REPS}" in err and "damaged" not in err
