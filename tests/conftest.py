@@ -55,6 +55,15 @@ assumption = "test"
 """
 
 
+def ctrl_c_enabled() -> None:
+    """For a child process (Popen's preexec_fn): Ctrl-C as in a user's terminal — SIGINT neither
+    ignored nor blocked, whatever the test runner's process inherited or set (a process started
+    in the background of a shell ignores SIGINT, and a child inherits that and the signal mask)."""
+    import signal
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def rendered(table, width: int = 200) -> str:
     """A rich table as the terminal shows it, as plain text."""
     import io

@@ -52,7 +52,7 @@ def same_as(reference: dict[str, bytes], out: Path) -> list[str]:
 def forecast_run(mini_file: Path, out: Path, *extra: str, reps: int = REPS) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "forecast.cli", "run", str(mini_file), "--reps", str(reps), "--seed", str(SEED),
            "--out", str(out), "--quiet", *extra]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_enabled)
 
 
 def workers_of(proc: subprocess.Popen) -> list[psutil.Process]:

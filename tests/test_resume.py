@@ -83,7 +83,7 @@ def test_ctrl_c_in_a_subprocess(mini, tmp_path, capsys):
     out = tmp_path / "mc"
     cmd = [sys.executable, "-m", "forecast.cli", "run", str(mini), "--reps", "10", "--seed", "3",
            "--backend", "serial", "--out", str(out)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_enabled)
     cp = checkpoint_dir(out)
     deadline = time.time() + 60
     while time.time() < deadline and len(list(cp.glob("rep-*.json"))) < 2:
