@@ -20,7 +20,7 @@ import pytest
 from forecast import cli
 from forecast.runs import backends
 from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
-from conftest import HUISHAN, MINI, files
+from conftest import HUISHAN, MINI, ctrl_c_enabled, files
 
 REPS, SEED = 8, 3
 CTRL_C_REPS = 60

@@ -12,7 +12,7 @@ import pandas as pd
 import forecast
 from forecast import cli
 from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
-from conftest import MINI, files
+from conftest import MINI, ctrl_c_enabled, files
 
 
 def run(scenario, out, *extra, reps=5, seed=3):
