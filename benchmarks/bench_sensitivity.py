@@ -32,20 +32,6 @@ from common import save  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def overlaps(s, k: int) -> dict:
-    """Per output, the share of the full design's top ten the first k trajectories name."""
-    d = len(s.names)
-    rows = k * (d + 1)
-    full = s.table
-    part = sa.analyse_morris(s.names, s.X[:rows], s.Y[:rows], s.outputs, 0)
-    out = {}
-    for o in s.outputs:
-        a = set(sa.leading(full, o, sa.TOP))
-        b = set(sa.leading(part, o, sa.TOP))
-        out[o] = round(len(a & b) / len(a), 3) if a else 1.0
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
@@ -60,7 +46,8 @@ def main() -> None:
         s = run_sensitivity(scenario, method="morris", size=args.trajectories, out=Path(tmp) / "morris",
                             seed=args.seed, backend=args.backend, workers=args.workers)
         seconds = time.perf_counter() - t0
-    stability = {k: overlaps(s, k) for k in range(2, args.trajectories, 2)}
+    stability = {k: sa.top_overlap(s.table, s.names, s.X, s.Y, s.outputs, k, args.seed)
+                 for k in range(2, args.trajectories, 2)}
     first_stable = next((k for k, ov in stability.items() if min(ov.values()) >= sa.STABLE_OVERLAP), None)
     figures = {
         "trajectories": args.trajectories, "parameters": len(s.names) - 1, "simulations": s.runs,

@@ -99,12 +99,22 @@ def mini(overlay) -> Path:
     return overlay(MINI, "mini.toml")
 
 
+def _district(tmp_path_factory, name: str, text: str) -> Path:
+    path = tmp_path_factory.mktemp("scenario") / f"{name}.toml"
+    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def small_path(tmp_path_factory) -> Path:
     """The small district as a scenario file."""
-    path = tmp_path_factory.mktemp("scenario") / "small.toml"
-    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + SMALL, encoding="utf-8")
-    return path
+    return _district(tmp_path_factory, "small", SMALL)
+
+
+@pytest.fixture(scope="session")
+def mini_path(tmp_path_factory) -> Path:
+    """The tiny district as a scenario file, shared by a session's tests (`mini` is per test)."""
+    return _district(tmp_path_factory, "mini", MINI)
 
 
 @pytest.fixture(scope="session")

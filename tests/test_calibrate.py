@@ -15,7 +15,7 @@ from forecast.runs.calibrate import weighted_quantile
 from forecast.runs.observed import Observation, metric_value, read_observed
 from forecast.runs.simulate import simulate
 from forecast.runs.targets import metric
-from conftest import HUISHAN, MINI, ROOT
+from conftest import ROOT
 
 RATE = "pathways.self_evaluation.rate_scale"
 SEATS = "pathways.night_school.seats_per_term"
@@ -47,13 +47,6 @@ use = "context"
 proxy = "another district, for this test"
 source = "test"
 """
-
-
-@pytest.fixture(scope="module")
-def mini_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cal") / "mini.toml"
-    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + MINI, encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -20,24 +20,17 @@ import pytest
 from forecast import cli
 from forecast.runs import backends
 from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
-from conftest import HUISHAN, MINI, ctrl_c_enabled, files
+from conftest import ctrl_c_enabled, files
 
 REPS, SEED = 8, 3
 CTRL_C_REPS = 60
 
 
 @pytest.fixture(scope="module")
-def mini_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("faults") / "mini.toml"
-    path.write_text(f'base = "{HUISHAN.as_posix()}"\n' + MINI, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def reference(mini_file, tmp_path_factory) -> dict[str, bytes]:
+def reference(mini_path, tmp_path_factory) -> dict[str, bytes]:
     """The files of an undisturbed run (serial: every backend writes the same folder)."""
     out = tmp_path_factory.mktemp("ref") / "mc"
-    assert cli.main(["run", str(mini_file), "--reps", str(REPS), "--seed", str(SEED), "--backend", "serial",
+    assert cli.main(["run", str(mini_path), "--reps", str(REPS), "--seed", str(SEED), "--backend", "serial",
                      "--quiet", "--out", str(out)]) == 0
     return files(out)
 
@@ -49,8 +42,8 @@ def same_as(reference: dict[str, bytes], out: Path) -> list[str]:
     return [name for name in reference if got[name] != reference[name]]
 
 
-def forecast_run(mini_file: Path, out: Path, *extra: str, reps: int = REPS) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "forecast.cli", "run", str(mini_file), "--reps", str(reps), "--seed", str(SEED),
+def forecast_run(mini_path: Path, out: Path, *extra: str, reps: int = REPS) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "forecast.cli", "run", str(mini_path), "--reps", str(reps), "--seed", str(SEED),
            "--out", str(out), "--quiet", *extra]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_enabled)
 
@@ -88,11 +81,11 @@ def kill_a_worker_mid_run(proc: subprocess.Popen, out: Path) -> int | None:
 # --- a worker lost -----------------------------------------------------------------------------
 @pytest.mark.parametrize("backend, note", [("processes", " re-run ("),
                                            ("dask", "the scheduler re-ran their replications")])
-def test_a_worker_killed_mid_run_is_recovered(mini_file, reference, tmp_path, backend, note):
+def test_a_worker_killed_mid_run_is_recovered(mini_path, reference, tmp_path, backend, note):
     """processes: the pool is recreated and the lost replications re-run; dask: the scheduler
     re-runs a lost worker's tasks. Same seeds, so the same files as an undisturbed run."""
     out = tmp_path / "mc"
-    proc = forecast_run(mini_file, out, "--backend", backend, "--workers", "2")
+    proc = forecast_run(mini_path, out, "--backend", backend, "--workers", "2")
     killed = kill_a_worker_mid_run(proc, out)
     _, err = proc.communicate(timeout=120)
     assert killed is not None, "the run ended before a worker could be killed"
@@ -145,16 +138,16 @@ def ctrl_c_after(monkeypatch, n: int) -> None:
     monkeypatch.setattr(Checkpoint, "save", saving)
 
 
-def serial(mini_file, out, *extra, reps=5):
-    return cli.main(["run", str(mini_file), "--reps", str(reps), "--seed", str(SEED), "--backend", "serial",
+def serial(mini_path, out, *extra, reps=5):
+    return cli.main(["run", str(mini_path), "--reps", str(reps), "--seed", str(SEED), "--backend", "serial",
                      "--out", str(out), *extra])
 
 
-def test_damaged_checkpoint_entries_are_recomputed(mini_file, tmp_path, monkeypatch, capsys):
+def test_damaged_checkpoint_entries_are_recomputed(mini_path, tmp_path, monkeypatch, capsys):
     out = tmp_path / "mc"
     with monkeypatch.context() as patch:
         ctrl_c_after(patch, 4)
-        assert serial(mini_file, out, "--keep-ledgers") == 130
+        assert serial(mini_path, out, "--keep-ledgers") == 130
     cp = Checkpoint(checkpoint_dir(out))
     truncated = cp.record_path(1).read_bytes()
     cp.record_path(1).write_bytes(truncated[:len(truncated) // 2])
@@ -168,14 +161,14 @@ def test_damaged_checkpoint_entries_are_recomputed(mini_file, tmp_path, monkeypa
     ledger = cp.ledger_path(3).read_bytes()
     cp.ledger_path(3).write_bytes(ledger[:-100])
     capsys.readouterr()
-    assert serial(mini_file, out, "--keep-ledgers", "--resume") == 0
+    assert serial(mini_path, out, "--keep-ledgers", "--resume") == 0
     err = capsys.readouterr().err
     for rep in (1, 2, 3):
         assert f"replication {rep} " in err and "damaged" in err, err
     assert "replication 0 " not in err
     assert "resuming: 1 of 5" in err
     ref = tmp_path / "ref"
-    assert serial(mini_file, ref, "--keep-ledgers") == 0
+    assert serial(mini_path, ref, "--keep-ledgers") == 0
     capsys.readouterr()
     a, b = files(out), files(ref)
     assert sorted(a) == sorted(b)
@@ -183,24 +176,24 @@ def test_damaged_checkpoint_entries_are_recomputed(mini_file, tmp_path, monkeypa
     assert json.loads(a["provenance.json"])["resumed_replications"] == 1
 
 
-def test_a_checkpoint_of_the_older_format_is_refused(mini_file, tmp_path, monkeypatch, capsys):
+def test_a_checkpoint_of_the_older_format_is_refused(mini_path, tmp_path, monkeypatch, capsys):
     out = tmp_path / "mc"
     with monkeypatch.context() as patch:
         ctrl_c_after(patch, 1)
-        assert serial(mini_file, out) == 130
+        assert serial(mini_path, out) == 130
     meta = checkpoint_dir(out) / "meta.json"
     meta.write_text(meta.read_text(encoding="utf-8").replace('"format": 4', '"format": 3'), encoding="utf-8")
-    assert serial(mini_file, out, "--resume") == 2
+    assert serial(mini_path, out, "--resume") == 2
     assert "format" in capsys.readouterr().err
 
 
 # --- an unwritable or full disk --------------------------------------------------------------
 @pytest.mark.parametrize("reps", [1, 3])
-def test_output_under_a_file_is_an_input_error(mini_file, tmp_path, capsys, reps):
+def test_output_under_a_file_is_an_input_error(mini_path, tmp_path, capsys, reps):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     out = blocker / "mc"
-    assert serial(mini_file, out, reps=reps) == 2
+    assert serial(mini_path, out, reps=reps) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "cannot write" in err and str(blocker) in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
@@ -218,31 +211,31 @@ def disk_full_at(monkeypatch, name: str) -> None:
         monkeypatch.setattr(Path, method, full)
 
 
-def test_full_disk_writing_results_keeps_the_checkpoint(mini_file, tmp_path, monkeypatch, capsys):
+def test_full_disk_writing_results_keeps_the_checkpoint(mini_path, tmp_path, monkeypatch, capsys):
     out = tmp_path / "mc"
     with monkeypatch.context() as patch:
         disk_full_at(patch, "summary.json")
-        assert serial(mini_file, out) == 2
+        assert serial(mini_path, out) == 2
     err = capsys.readouterr().err
     assert "No space left on device" in err and str(out) in err and "Traceback" not in err, err
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".mc")], "half-written folder left"
     assert Checkpoint(checkpoint_dir(out)).finished() == 5
     # space freed: --resume writes the folder without computing anything again
-    assert serial(mini_file, out, "--resume") == 0
+    assert serial(mini_path, out, "--resume") == 0
     assert "resuming: 5 of 5" in capsys.readouterr().err
     ref = tmp_path / "ref"
-    assert serial(mini_file, ref) == 0
+    assert serial(mini_path, ref) == 0
     capsys.readouterr()
     a, b = files(out), files(ref)
     assert [k for k in a if a[k] != b[k]] == ["provenance.json"]
 
 
-def test_full_disk_writing_the_checkpoint(mini_file, tmp_path, monkeypatch, capsys):
+def test_full_disk_writing_the_checkpoint(mini_path, tmp_path, monkeypatch, capsys):
     out = tmp_path / "mc"
     with monkeypatch.context() as patch:
         disk_full_at(patch, "rep-000002.json")
-        assert serial(mini_file, out) == 2
+        assert serial(mini_path, out) == 2
     err = capsys.readouterr().err
     assert "No space left on device" in err and "rep-000002.json" in err, err
     cp = checkpoint_dir(out)
@@ -251,11 +244,11 @@ def test_full_disk_writing_the_checkpoint(mini_file, tmp_path, monkeypatch, caps
 
 
 # --- Ctrl-C twice ----------------------------------------------------------------------------
-def test_second_ctrl_c_stops_cleanly(mini_file, tmp_path, capsys):
+def test_second_ctrl_c_stops_cleanly(mini_path, tmp_path, capsys):
     out = tmp_path / "mc"
     # many replications, so that the run is still computing when the signals arrive even on a
     # loaded machine (with few, a starved test process could signal a run already exiting)
-    proc = forecast_run(mini_file, out, "--backend", "processes", "--workers", "2", reps=CTRL_C_REPS)
+    proc = forecast_run(mini_path, out, "--backend", "processes", "--workers", "2", reps=CTRL_C_REPS)
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None and saved(out) < 1:
         time.sleep(0.02)
@@ -275,6 +268,6 @@ def test_second_ctrl_c_stops_cleanly(mini_file, tmp_path, capsys):
     done = saved(out)
     assert 1 <= done < CTRL_C_REPS
     # every entry left is whole: resuming recomputes none of them
-    assert serial(mini_file, out, "--resume", reps=CTRL_C_REPS) == 0
+    assert serial(mini_path, out, "--resume", reps=CTRL_C_REPS) == 0
     err = capsys.readouterr().err
     assert f"resuming: {done} of {CTRL_C_REPS}" in err and "damaged" not in err

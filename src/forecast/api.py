@@ -122,7 +122,7 @@ def run_sensitivity(scenario: Scenario, *, method: str, size: int, out: str | Pa
     outs = outputs(scenario)
     if method == "morris":
         table = sa.analyse_morris(names, X, Y, outs, seed)
-        conv = sa.morris_convergence(names, X, Y, outs, size, seed)
+        conv = sa.morris_convergence(table, names, X, Y, outs, size, seed)
     else:
         table = sa.analyse_sobol(names, Y, outs, seed)
         conv = sa.sobol_convergence(table)

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from forecast.core.calendar import month_index
 from forecast.core.errors import InputError
 from forecast.core.toml_file import read_toml
 from forecast.policy import ladder
+from forecast.runs.targets import certificates, count, persons, stock_share
 
 #: metric → what it counts in a simulated future over the observation's period
 METRICS = {
@@ -166,22 +166,17 @@ def metric_value(result, obs: Observation) -> float:
     sc = result.scenario
     ev = result.events
     counts = result.ladder_counts
-    if obs.metric in ("skilled_share_end", "high_share_of_skilled_end"):
-        row = counts[month_index(sc.start, obs.end)]
-        skilled = row[ladder.SKILLED_MIN:].sum()
-        if obs.metric == "skilled_share_end":
-            return float(skilled / row.sum())
-        return float(row[ladder.HIGH_SKILLED_MIN:].sum() / skilled) if skilled else float("nan")
-    inside = (ev["date"] >= pd.Timestamp(obs.start)) & (ev["date"] <= pd.Timestamp(obs.end))
+    if obs.metric == "skilled_share_end":
+        return stock_share(counts[month_index(sc.start, obs.end)], ladder.SKILLED_MIN)
+    if obs.metric == "high_share_of_skilled_end":
+        return stock_share(counts[month_index(sc.start, obs.end)], ladder.HIGH_SKILLED_MIN, ladder.SKILLED_MIN)
     if obs.metric == "craftsmen_selected":
-        return float((inside & (ev["event"] == "craftsman_selected")).sum())
+        return float(count(ev, "craftsman_selected", obs.start, obs.end))
     if obs.metric == "pairings":
-        return float((inside & (ev["event"] == "pairing")).sum())
-    certs = ev[inside & (ev["event"] == "certificate") & (ev["level"] >= ladder.SKILLED_MIN)]
-    if obs.programme:
-        certs = certs[certs["programme"] == obs.programme]
-    n = certs["person"].nunique()
-    high = certs.loc[certs["level"] >= ladder.HIGH_SKILLED_MIN, "person"].nunique()
+        return float(count(ev, "pairing", obs.start, obs.end))
+    certs = certificates(ev, obs.start, obs.end, obs.programme)
+    n = persons(certs)
+    high = persons(certs, ladder.HIGH_SKILLED_MIN)
     if obs.metric == "certificates":
         return float(n)
     if obs.metric == "high_certificates":

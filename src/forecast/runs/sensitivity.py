@@ -109,20 +109,26 @@ def analyse_sobol(names, Y: np.ndarray, outputs, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SOBOL_COLUMNS)
 
 
-def morris_convergence(names, X: np.ndarray, Y: np.ndarray, outputs, trajectories: int, seed: int) -> dict:
-    """Per output, how many of the top ten by μ* the first half of the trajectories already
-    names (a share), and whether the ranking is stable (CONVERGENCE in the module docstring)."""
-    d = len(names)
-    half = (trajectories // 2) * (d + 1)
-    if trajectories < 4:
-        return {"rule": _RULE_MORRIS, "stable": False, "overlap": {}, "note": "fewer than 4 trajectories: no check"}
-    full = analyse_morris(names, X, Y, outputs, seed)
-    part = analyse_morris(names, X[:half], Y[:half], outputs, seed)
+def top_overlap(full: pd.DataFrame, names, X: np.ndarray, Y: np.ndarray, outputs, k: int, seed: int) -> dict:
+    """Per output, the share of the top ten (above the noise floor) of the full Morris analysis
+    `full` that the first k trajectories of the design already name."""
+    rows = k * (len(names) + 1)
+    part = analyse_morris(names, X[:rows], Y[:rows], outputs, seed)
     overlap = {}
     for out in outputs:
-        a = _top(full, out, "mu_star")
-        b = _top(part, out, "mu_star")
-        overlap[out] = round(len(a & b) / max(len(a), 1), 3) if a else 1.0
+        a, b = _top(full, out), _top(part, out)
+        overlap[out] = round(len(a & b) / len(a), 3) if a else 1.0
+    return overlap
+
+
+def morris_convergence(full: pd.DataFrame, names, X: np.ndarray, Y: np.ndarray, outputs, trajectories: int,
+                       seed: int) -> dict:
+    """Per output, how many of the top ten by μ* of the full analysis `full` the first half of
+    the trajectories already names (a share), and whether the ranking is stable (CONVERGENCE in
+    the module docstring)."""
+    if trajectories < 4:
+        return {"rule": _RULE_MORRIS, "stable": False, "overlap": {}, "note": "fewer than 4 trajectories: no check"}
+    overlap = top_overlap(full, names, X, Y, outputs, trajectories // 2, seed)
     stable = all(v >= STABLE_OVERLAP for v in overlap.values())
     return {"rule": _RULE_MORRIS, "stable": stable, "overlap": overlap,
             "unstable": [o for o, v in overlap.items() if v < STABLE_OVERLAP]}
@@ -172,8 +178,8 @@ def _measure(table: pd.DataFrame) -> str:
     return "mu_star" if "mu_star" in table.columns else "ST"
 
 
-def _top(table: pd.DataFrame, output: str, measure: str) -> set:
-    return set(_above_noise(table, output).nsmallest(TOP, "rank")["parameter"])
+def _top(table: pd.DataFrame, output: str) -> set:
+    return set(leading(table, output, TOP))
 
 
 _RULE_MORRIS = (f"the top {TOP} parameters by mu_star of each output from the first half of the trajectories "

@@ -16,21 +16,46 @@ from forecast.policy import ladder
 COLUMNS = ["target", "text", "metric", "value", "goal", "met", "set_by", "source"]
 
 
+def dated_within(events: pd.DataFrame, start, end) -> pd.Series:
+    """Which events are dated in [start, end] (days, both included)."""
+    return (events["date"] >= pd.Timestamp(start)) & (events["date"] <= pd.Timestamp(end))
+
+
+def certificates(events: pd.DataFrame, start, end, programme: str = "") -> pd.DataFrame:
+    """Certificates (level ≥ 初级工) dated in [start, end], of one programme if named."""
+    certs = events[dated_within(events, start, end) & (events["event"] == "certificate")
+                   & (events["level"] >= ladder.SKILLED_MIN)]
+    return certs[certs["programme"] == programme] if programme else certs
+
+
+def persons(certs: pd.DataFrame, low: int = ladder.SKILLED_MIN) -> int:
+    """Distinct persons among these certificates at level `low` or above (the HS-T1/T3 reading)."""
+    return int(certs.loc[certs["level"] >= low, "person"].nunique())
+
+
+def count(events: pd.DataFrame, kind: str, start, end) -> int:
+    """Events of one kind dated in [start, end]."""
+    return int((dated_within(events, start, end) & (events["event"] == kind)).sum())
+
+
+def stock_share(counts: np.ndarray, low: int, of: int = 0) -> float:
+    """Share of a month-end stock at level `low` or above among those at level `of` or above."""
+    base = counts[of:].sum()
+    return float(counts[low:].sum() / base) if base else float("nan")
+
+
 def metric(name: str, result, entity: str = "") -> float:
     """The value of one metric in one simulated future."""
     sc = result.scenario
     pol = sc.policy
     ev = result.events
-    in_period = (ev["date"] >= pd.Timestamp(pol.valid_from)) & (ev["date"] <= pd.Timestamp(pol.valid_to))
     if name in ("new_certified_persons", "new_high_certified_persons"):
         low = ladder.SKILLED_MIN if name == "new_certified_persons" else ladder.HIGH_SKILLED_MIN
-        certs = ev[in_period & (ev["event"] == "certificate") & (ev["level"] >= low)]
-        return float(certs["person"].nunique())
+        return float(persons(certificates(ev, pol.valid_from, pol.valid_to), low))
     if name == "skilled_share_end":
-        counts = result.ladder_counts[month_index(sc.start, pol.valid_to)]
-        return float(counts[ladder.SKILLED_MIN:].sum() / counts.sum())
+        return stock_share(result.ladder_counts[month_index(sc.start, pol.valid_to)], ladder.SKILLED_MIN)
     if name == "craftsmen_selected":
-        return float((in_period & (ev["event"] == "craftsman_selected")).sum())
+        return float(count(ev, "craftsman_selected", pol.valid_from, pol.valid_to))
     ent = result.entities
     new = ent[(ent["kind"] == entity) & ~ent["initial"].astype(bool)]
     created = month_dates(sc.start, new["created"].to_numpy(dtype=np.int64))

@@ -62,7 +62,7 @@ def context(b: Budget, charts: dict, lang: str, source: str, css: str) -> dict:
         "simulated": L(f"report.simulated{one}"),
         "ladder_intro": L(f"report.ladder_intro{one}"),
         "liabilities": _liabilities(b, L),
-        "owed_after": owed_after_text(L, b.headline_numbers()["owed_after"], b.years[-1], b.monte_carlo),
+        "owed_after": owed_after_text(L, h["owed_after"], b.years[-1], b.monte_carlo),
         "later_years": b.later_years,
         "targets": _targets(b, L),
         "fund_intro": L("report.fund_intro") + L("fund_formula")
