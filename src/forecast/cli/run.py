@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from forecast.cli.options import add_set_option, set_items
 from forecast.core.errors import InputError
 
 MC_ONLY = ("--backend", "--scheduler", "--workers", "--resume", "--keep-ledgers")
@@ -38,6 +39,7 @@ def add_parser(subparsers) -> None:
                      help="continue an interrupted Monte Carlo run from its checkpoint (<out>.checkpoint/)")
     run.add_argument("--keep-ledgers", action="store_true",
                      help="also keep every replication's payout ledger (ledgers/rep-NNNNNN.parquet)")
+    add_set_option(run)
     run.set_defaults(func=main)
 
 
@@ -48,7 +50,7 @@ def main(args) -> int:
         raise InputError("--reps", "", f"{args.reps} replications", "a whole number ≥ 1")
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", "", f"{args.workers} workers", "a whole number ≥ 1")
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, set_items(args))
     keys = [k for item in args.fix for k in item.split(",")]
     fixed = scenario.fixed_parameters(keys) if keys else frozenset()
     args.fixed = fixed

@@ -21,6 +21,11 @@ assumptions the simulation uses.
   proportion to the window's remaining months (certificates spread evenly over the window):
 
       E = amount × (1 + uplift) × odds × remaining / window.
+
+A rule whose amounts change on dates (`Rule.changes`) is valued at the version in force at
+the horizon's end (`Rule.on(scenario.end)`, chosen by the pathways that call these): the
+tail is one figure, not a dated schedule, so a change dated after the horizon is not applied
+to it (a scenario that needs it should extend the horizon past the change).
 """
 from __future__ import annotations
 

@@ -8,6 +8,13 @@ assumption per rule of the scenario: applications are collected and checked firs
 budget `year` is the year of payment — so a December event with a one-month lag is paid from
 January's budget. Without lags (`forecast payouts` on administrative records) a line is paid
 on its event's date.
+
+A rule whose amounts change on dates (`Rule.changes`, docs/dated_parameters.md) pays each
+event at the amounts of the version in force on the event's `date` — the day it happened and
+is owed, not its lagged `paid_on` (`rules.base_amounts` splits the events by version); a
+reason for paying nothing that comes from the amounts names the version ("HS-A8b amounts in
+force from 2026-01-01"). Validity, once-only claims and the uplift are the rule's, whatever
+the version.
 """
 from __future__ import annotations
 

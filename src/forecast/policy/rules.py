@@ -4,10 +4,18 @@ A rule is data (a `Rule`, read from the scenario with its rule id and citation);
 picks one of the functions below. Each takes the rule and a table of events of the rule's
 event kind and returns, per event, the base amount in yuan and, where it is 0, why.
 Validity, once-only claims and the contributor uplift are applied by `payouts`.
+
+Amounts can change on a date, as OpenFisca's dated parameters (docs/dated_parameters.md): a
+rule's `changes` are versions of it, each in force from its date to the next one's, the rule
+itself (the base version) before the first. Only the amount keys of the rule's kind change;
+event, recipient, conditions, once-only keys, anchor and uplift are the rule's. An event is
+paid at the amounts of the version in force on its `date` (the day it happened, not the day a
+lag pays it), so `base_amounts` splits the events by version.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+import datetime as dt
+from dataclasses import dataclass, field as dc_field, replace
 
 import numpy as np
 import pandas as pd
@@ -16,6 +24,8 @@ from forecast.core.calendar import add_months, months_between, span_text
 from forecast.policy import ladder
 
 KINDS = ("fixed", "table", "tiers", "range", "milestone")
+#: the amount key of each kind: what a dated change (`changes`) may set
+AMOUNT_KEYS = {"fixed": "amount", "table": "amounts", "tiers": "tiers", "range": "range", "milestone": "milestones"}
 #: what a once-only reward may be keyed by
 ONCE_KEYS = ("recipient", "person", "level", "year")
 #: event flags a rule may require (requires_true, requires_any_true)
@@ -29,7 +39,9 @@ _CONDITION_TEXT = {
 
 @dataclass(frozen=True)
 class Rule:
-    """One reward rule of a policy (e.g. HS-A8b), as the scenario states it."""
+    """One reward rule of a policy (e.g. HS-A8b), as the scenario states it. Its amount
+    fields are the base version's; `changes` holds the versions that replace them from a date
+    (`on(date)` picks the one in force), so a reform from 2026 is data, not a second rule."""
 
     id: str
     article: str
@@ -54,6 +66,55 @@ class Rule:
     after_policy: bool = False
     uplift: bool = True
     in_kind: bool = False
+    #: dated versions ((from date, Rule), …) by strictly increasing date; each version is this
+    #: rule with other amounts (and the source of the change) and no changes of its own
+    changes: tuple = ()
+
+    # --- dated versions ---------------------------------------------------------------------
+    def with_changes(self, changes) -> "Rule":
+        """This rule with dated amounts: `changes` is ((from date, {amount args}, source), …)."""
+        return replace(self, changes=tuple((start, replace(self, changes=(), source=source, **args))
+                                           for start, args, source in changes))
+
+    def version_index(self, dates) -> np.ndarray:
+        """Per date, the version in force: 0 the base version, i the i-th change."""
+        d = np.asarray(dates).astype("datetime64[D]")
+        if not self.changes:
+            return np.zeros(d.shape, np.int64)
+        starts = np.array([start for start, _ in self.changes], dtype="datetime64[D]")
+        return np.searchsorted(starts, d, side="right")
+
+    def on(self, date) -> "Rule":
+        """The version in force on `date` (a date, datetime64 or Timestamp): the base version
+        before the first change. A version has no changes of its own."""
+        if not self.changes:
+            return self
+        i = int(self.version_index(np.datetime64(date, "D")))
+        return replace(self, changes=()) if i == 0 else self.changes[i - 1][1]
+
+    def versions(self) -> list[tuple]:
+        """Every version with its period: (from, to, version), `from` None for the base version
+        (in force before the first change), `to` the day before the next change's date, None
+        for the last version."""
+        starts = [None] + [start for start, _ in self.changes]
+        ends = [start - dt.timedelta(days=1) for start, _ in self.changes] + [None]
+        rules = [replace(self, changes=())] + [v for _, v in self.changes]
+        return list(zip(starts, ends, rules))
+
+    def period_text(self, i: int) -> str:
+        """The period of version i in words, for explanations: 'amounts in force from …'."""
+        start, end, _ = self.versions()[i]
+        if start is None:
+            return f"{self.id} amounts in force before {self.changes[0][0]}"
+        return f"{self.id} amounts in force from {start}" + (f" to {end}" if end else "")
+
+    def keys(self) -> list:
+        """The amount keys of every version, in order of first appearance (a dated table or
+        milestone rule may pay keys its base version does not)."""
+        out = list(self.amounts())
+        for _, v in self.changes:
+            out += [k for k in v.amounts() if k not in out]
+        return out
 
     def amounts(self) -> dict:
         """What the rule can pay, by key: "unit" for a fixed amount or a range (its midpoint),
@@ -77,28 +138,36 @@ class Rule:
         return float(sum(u * amounts.get(k, 0.0) for k, u in units.items()))
 
     def longest_window(self) -> int:
-        """Months from the anchor date within which a milestone rule can still pay (HS-A8b: 60)."""
+        """Months from the anchor date within which a milestone rule can still pay (HS-A8b: 60),
+        the longest of every version's windows."""
         if self.kind != "milestone":
             raise ValueError(f"{self.id} is a {self.kind} rule, not a milestone rule")
-        return max(w for _, w, _ in self.milestones)
+        return max(w for v in (self,) + tuple(v for _, v in self.changes) for _, w, _ in v.milestones)
+
+    def amount_toml(self) -> dict:
+        """The amount keys of this version as the scenario file writes them (`AMOUNT_KEYS`)."""
+        if self.kind == "fixed":
+            return {"amount": self.amount}
+        if self.kind == "table":
+            return {"amounts": {(ladder.name(k) if self.field == "level" else str(k)): v
+                                for k, v in self.table.items()}}
+        if self.kind == "tiers":
+            return {"tiers": [{"min": m, "amount": a} for m, a in self.tiers]}
+        if self.kind == "range":
+            return {"range": list(self.range)}
+        return {"milestones": [{"level": ladder.name(lv), "within_months": w, "amount": a}
+                               for lv, w, a in self.milestones]}
 
     def to_toml(self) -> dict:
         out = {"article": self.article, "event": self.event, "recipient": self.recipient_kind,
                "kind": self.kind, "text": self.text, "source": self.source}
         if self.reading:
             out["reading"] = self.reading
-        if self.kind == "fixed":
-            out["amount"] = self.amount
-        elif self.kind == "table":
+        if self.kind == "table":
             out["field"] = self.field
-            out["amounts"] = {(ladder.name(k) if self.field == "level" else str(k)): v for k, v in self.table.items()}
-        elif self.kind == "tiers":
-            out["tiers"] = [{"min": m, "amount": a} for m, a in self.tiers]
-        elif self.kind == "range":
-            out["range"] = list(self.range)
-        else:
-            out["milestones"] = [{"level": ladder.name(lv), "within_months": w, "amount": a}
-                                 for lv, w, a in self.milestones]
+        out.update(self.amount_toml())
+        if self.changes:
+            out["changes"] = [{"from": start, **v.amount_toml(), "source": v.source} for start, v in self.changes]
         for key in ("requires_true", "requires_any_true", "once_per"):
             if getattr(self, key):
                 out[key] = list(getattr(self, key))
@@ -115,8 +184,9 @@ class Rule:
 # --- the pure functions, one per kind -----------------------------------------------------
 
 def base_amounts(rule: Rule, ev: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Base amount (yuan, before uplift) and reason for nothing, per event."""
-    amount, reason = _KIND_FUNCTIONS[rule.kind](rule, ev)
+    """Base amount (yuan, before uplift) and reason for nothing, per event; with dated
+    changes, each event at the amounts of the version in force on its `date`."""
+    amount, reason = _dated(rule, ev) if rule.changes else _KIND_FUNCTIONS[rule.kind](rule, ev)
     blocked = _conditions(rule, ev)
     amount = np.where(blocked != "", 0.0, amount)
     reason = np.where(blocked != "", blocked, reason)
@@ -193,6 +263,23 @@ def milestone(rule: Rule, ev: pd.DataFrame):
                          f"{rule.id} {span_text(within)} window missed (its last day was {last})")
         else:
             amount[i] = amt
+    return amount, reason
+
+
+def _dated(rule: Rule, ev: pd.DataFrame):
+    """The kind's function applied to the events of each version's period with that version;
+    a reason for nothing names the version whose amounts refused it."""
+    which = rule.version_index(ev["date"].to_numpy())
+    amount = np.zeros(len(ev))
+    reason = np.full(len(ev), "", dtype=object)
+    for i, (_, _, version) in enumerate(rule.versions()):
+        rows = np.flatnonzero(which == i)
+        if not len(rows):
+            continue
+        a, why = _KIND_FUNCTIONS[rule.kind](version, ev.iloc[rows])
+        amount[rows] = a
+        label = rule.period_text(i)
+        reason[rows] = [f"{w} ({label})" if w else "" for w in why]
     return amount, reason
 
 

@@ -14,6 +14,10 @@ such natural unit, so leaving it out for them is an error naming the key.
 
 The reference amounts are those of the root base file, or stated in `[reference_amounts]`
 (as a results folder's scenario does): a number for a fixed or range rule, else a table.
+They are the root rule's base version: a rule's dated `changes` (docs/dated_parameters.md)
+are what the response is to, so `ratio` takes the versions in force on a date
+(`Scenario.response_ratio(section, date)`), and the expected payments cover the keys of
+every version (`Rule.keys`).
 """
 from __future__ import annotations
 
@@ -66,7 +70,7 @@ def read_units(t: Table, key: str, rules: dict) -> dict:
         raw = u.raw(rid)
         if isinstance(raw, dict):
             sub = u.table(rid)
-            allowed = rule.amounts()
+            allowed = rule.keys()
             units = {}
             for k in sub.keys():
                 if k not in allowed:
@@ -77,7 +81,7 @@ def read_units(t: Table, key: str, rules: dict) -> dict:
         else:
             if rule.kind not in ONE_UNIT_KINDS:
                 raise u.error(rid, f"rules.{rid} is a {rule.kind} rule: give the expected payments by key",
-                              "{" + ", ".join(f'"{k}" = …' for k in rule.amounts()) + "}")
+                              "{" + ", ".join(f'"{k}" = …' for k in rule.keys()) + "}")
             out[rid] = {"unit": u.number(rid, UNITS)}
     u.close()
     return out
@@ -97,12 +101,12 @@ def check_units(t: Table, rule_ids: list, units: dict | None, rules: dict) -> No
             if rule.kind not in ONE_UNIT_KINDS:
                 raise t.error("expected_units", f"missing for rules.{rid}, a {rule.kind} rule: how many payments "
                               "of each key does a participant earn on average (an assumption)",
-                              f"[….expected_units] {rid} = {{" + ", ".join(f'"{k}" = …' for k in rule.amounts()) + "}")
+                              f"[….expected_units] {rid} = {{" + ", ".join(f'"{k}" = …' for k in rule.keys()) + "}")
             continue
-        missing = [k for k in rule.amounts() if k not in units[rid]]
+        missing = [k for k in rule.keys() if k not in units[rid]]
         if missing:
             raise t.error("expected_units", f"{rid} lacks {missing[0]!r}, which rules.{rid} pays",
-                          ", ".join(rule.amounts()))
+                          ", ".join(rule.keys()))
 
 
 def units_of(rule, units: dict | None) -> dict:
@@ -119,8 +123,9 @@ def expected_reward(rules: list, units: dict | None, reference: dict | None = No
 
 
 def ratio(rules: list, units: dict | None, reference: dict, path: str) -> float:
-    """Expected reward now ÷ under the root base (1 in the base). A base that pays nothing for
-    the rules gives no reference: a reform that starts paying needs its own volume assumption."""
+    """Expected reward now ÷ under the root base (1 in the base), `rules` being the versions
+    in force at the time the volume is for. A base that pays nothing for the rules gives no
+    reference: a reform that starts paying needs its own volume assumption."""
     ref = expected_reward(rules, units, reference)
     now = expected_reward(rules, units)
     if ref > 0:

@@ -1,14 +1,23 @@
 """A reward rule read from its scenario table (`[rules.HS-…]`): the kind decides which amount
-keys it takes; every key is checked against its domain, unknown keys are errors."""
+keys it takes; every key is checked against its domain, unknown keys are errors.
+
+A rule's amounts may change on dates (docs/dated_parameters.md):
+
+    changes = [{ from = 2026-01-01, amount = 4000, source = "reform: doubled from 2026" }]
+
+Each row sets the amount key of the rule's kind (`rules.AMOUNT_KEYS`), read and checked by the
+same code as the base keys, with its `from` date (strictly increasing) and its `source`.
+"""
 from __future__ import annotations
 
 from forecast.policy import ladder
 from forecast.policy.events import EVENT_KINDS
-from forecast.policy.rules import CONDITIONS, KINDS, ONCE_KEYS, Rule
+from forecast.policy.rules import AMOUNT_KEYS, CONDITIONS, KINDS, ONCE_KEYS, Rule
 from forecast.scenario.params import AMOUNT, COUNT, MONTHS
 from forecast.scenario.reader import Table
 
 TIERS = "[{min, amount}, …] by increasing min"
+CHANGES = "[{from = DATE, <the kind's amount key> = …, source = \"…\"}, …] by increasing from"
 
 
 def read_rule(rule_id: str, t: Table) -> Rule:
@@ -17,43 +26,9 @@ def read_rule(rule_id: str, t: Table) -> Rule:
     event = t.text("event", choices=tuple(EVENT_KINDS))
     args = dict(id=rule_id, article=t.text("article"), event=event, recipient_kind=t.text("recipient"),
                 kind=kind, text=t.text("text", ""), source=t.text("source"), reading=t.text("reading", ""))
-    if kind == "fixed":
-        args["amount"] = t.number("amount", AMOUNT)
-    elif kind == "table":
+    if kind == "table":
         args["field"] = t.text("field", "level", ("level", "prize"))
-        amounts = t.table("amounts")
-        table = {}
-        for key in amounts.keys():
-            try:
-                code = ladder.parse_level(key) if args["field"] == "level" else _prize(key)
-            except ValueError:
-                allowed = ladder.ALLOWED_LEVELS if args["field"] == "level" else "1, 2, 3"
-                raise amounts.error(key, "not a " + args["field"], allowed) from None
-            table[code] = amounts.number(key, AMOUNT)
-        amounts.close()
-        if not table:
-            raise t.error("amounts", "empty", "at least one entry")
-        args["table"] = dict(sorted(table.items()))
-    elif kind == "tiers":
-        tiers = []
-        for rt in t.rows("tiers", TIERS):
-            tiers.append((rt.number("min", COUNT), rt.number("amount", AMOUNT)))
-            rt.close()
-        if not tiers or [m for m, _ in tiers] != sorted({m for m, _ in tiers}):
-            raise t.error("tiers", "tiers must be non-empty with increasing min", TIERS)
-        args["tiers"] = tuple(tiers)
-    elif kind == "range":
-        args["range"] = t.pair("range", AMOUNT)
-    else:
-        ms = []
-        for rt in t.rows("milestones", "[{level, within_months, amount}, …]"):
-            try:
-                level = ladder.parse_level(rt.raw("level"))
-            except ValueError:
-                raise rt.error("level", f"not a level: {rt.raw('level')!r}", ladder.ALLOWED_LEVELS) from None
-            ms.append((level, rt.number("within_months", MONTHS), rt.number("amount", AMOUNT)))
-            rt.close()
-        args["milestones"] = tuple(ms)
+    args.update(_amounts(kind, args.get("field", "level"), t))
     for key, allowed in (("requires_true", CONDITIONS),
                          ("requires_any_true", CONDITIONS),
                          ("once_per", ONCE_KEYS)):
@@ -70,8 +45,75 @@ def read_rule(rule_id: str, t: Table) -> Rule:
     args["after_policy"] = t.flag("after_policy", False)
     args["uplift"] = t.flag("uplift", True)
     args["in_kind"] = t.flag("in_kind", False)
+    changes = _changes(kind, args.get("field", "level"), t) if t.has("changes") else ()
     t.close()
-    return Rule(**args)
+    rule = Rule(**args)
+    return rule.with_changes(changes) if changes else rule
+
+
+def _changes(kind: str, field: str, t: Table) -> list[tuple]:
+    """`changes`: ((from, {amount args}, source), …), each row's amounts read like the base's."""
+    own = AMOUNT_KEYS[kind]
+    rows = t.rows("changes", CHANGES)
+    if not rows:
+        raise t.error("changes", "empty: leave `changes` out when the amounts never change", CHANGES)
+    out = []
+    for rt in rows:
+        for key in rt.keys():
+            if key not in ("from", "source", own):
+                problem = (f"a {kind} rule's amounts are set by {own!r}, not {key!r}" if key in AMOUNT_KEYS.values()
+                           else "unknown key: a change sets only the rule's amounts")
+                raise rt.error(key, problem, f"from, {own}, source")
+        start = rt.date("from")
+        if out and start <= out[-1][0]:
+            raise rt.error("from", f"{start} is not after the previous change's {out[-1][0]}",
+                           "dates strictly increasing from row to row")
+        amounts = _amounts(kind, field, rt)
+        source = rt.text("source")
+        if not source.strip():
+            raise rt.error("source", "empty: say where the changed amount comes from", "text")
+        rt.close()
+        out.append((start, amounts, source))
+    return out
+
+
+def _amounts(kind: str, field: str, t: Table) -> dict:
+    """The amount keys of a rule of this kind (the base's or a change's), as Rule arguments."""
+    if kind == "fixed":
+        return {"amount": t.number("amount", AMOUNT)}
+    if kind == "table":
+        amounts = t.table("amounts")
+        table = {}
+        for key in amounts.keys():
+            try:
+                code = ladder.parse_level(key) if field == "level" else _prize(key)
+            except ValueError:
+                allowed = ladder.ALLOWED_LEVELS if field == "level" else "1, 2, 3"
+                raise amounts.error(key, "not a " + field, allowed) from None
+            table[code] = amounts.number(key, AMOUNT)
+        amounts.close()
+        if not table:
+            raise t.error("amounts", "empty", "at least one entry")
+        return {"table": dict(sorted(table.items()))}
+    if kind == "tiers":
+        tiers = []
+        for rt in t.rows("tiers", TIERS):
+            tiers.append((rt.number("min", COUNT), rt.number("amount", AMOUNT)))
+            rt.close()
+        if not tiers or [m for m, _ in tiers] != sorted({m for m, _ in tiers}):
+            raise t.error("tiers", "tiers must be non-empty with increasing min", TIERS)
+        return {"tiers": tuple(tiers)}
+    if kind == "range":
+        return {"range": t.pair("range", AMOUNT)}
+    ms = []
+    for rt in t.rows("milestones", "[{level, within_months, amount}, …]"):
+        try:
+            level = ladder.parse_level(rt.raw("level"))
+        except ValueError:
+            raise rt.error("level", f"not a level: {rt.raw('level')!r}", ladder.ALLOWED_LEVELS) from None
+        ms.append((level, rt.number("within_months", MONTHS), rt.number("amount", AMOUNT)))
+        rt.close()
+    return {"milestones": tuple(ms)}
 
 
 def _prize(key) -> int:

@@ -20,6 +20,7 @@ from forecast.scenario import response
 from forecast.scenario.draws import draw, flat, resolve_fixed
 from forecast.scenario.files import load_chain
 from forecast.scenario.params import LevelTable, Param
+from forecast.scenario.settings import apply_settings, parse_sets
 from forecast.scenario.schema import FIXED, PATHWAYS, Activity, Entity, Fund, Values
 from forecast.scenario.sections import rule_ids_of, validate
 
@@ -64,10 +65,14 @@ class Scenario:
         return self.meta[key][lang]
 
     # --- behaviour --------------------------------------------------------------------------
-    def response_ratio(self, section) -> float:
+    def response_ratio(self, section, date=None) -> float:
         """The expected reward per participant of a rewarded section's response rules under
-        the rules in force, relative to the root base policy's (1 in the base; `response.py`)."""
+        the rules in force, relative to the root base policy's (1 in the base; `response.py`).
+        With `date`, the versions in force on that date (rules with dated `changes`); without,
+        the rules' base versions."""
         rules = [self.policy.rule(r) for r in section.response_rule_ids()]
+        if date is not None:
+            rules = [r.on(date) for r in rules]
         return response.ratio(rules, section.expected_units, self.reference, str(self.path))
 
     # --- drawing ----------------------------------------------------------------------------
@@ -157,10 +162,14 @@ class Scenario:
         return rows
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, overlay and validate a scenario file; raise InputError naming file and key."""
+def load_scenario(path: str | Path, sets=()) -> Scenario:
+    """Read, overlay and validate a scenario file; raise InputError naming file and key.
+
+    `sets`: one-off overlays `KEY=VALUE` (or `settings.Setting`s) applied after the file's
+    chain, as `--set` does (`settings.py`); an error in one names `--set KEY=VALUE`."""
     path = Path(path)
     data, origins, files, root = load_chain(path)
+    apply_settings(data, origins, parse_sets(sets))
     v = validate(data, origins, root)
     return Scenario(files[-1], v["name"], v["title"], v["meta"],
                     v["start"], v["end"],

@@ -1,13 +1,14 @@
 """Activities of craftsmen paid per event: lecture-group sessions (HS-A5), guest lectures
 (HS-A6), challenge projects (HS-A9). Their number responds to the reward; where the rule
-pays a range, the amount set by review is drawn uniformly within the rule's range (the
-articles give no distribution of review results).
+pays a range, the amount set by review is drawn uniformly within the range of the version of
+the rule in force in the event's month (the articles give no distribution of review results).
+The number of a month responds to the amounts in force in that month (`monthly_volume`).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from forecast.model.behaviour import volume
+from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 
@@ -19,7 +20,8 @@ class Activities(Pathway):
     def __init__(self, sim, specs: dict):
         self.sim, self.specs = sim, specs
         self.rng = {name: sim.rng("activity:" + name) for name in specs}
-        self.rate = {name: volume(a.per_year, a, sim.scenario) / 12 for name, a in specs.items()}
+        months = sim.date(np.arange(sim.T))
+        self.rate = {name: monthly_volume(a.per_year, a, sim.scenario, months) / 12 for name, a in specs.items()}
 
     def step(self, t: int) -> None:
         sim = self.sim
@@ -28,11 +30,11 @@ class Activities(Pathway):
         crafts = np.flatnonzero(sim.workers.craftsman)
         for name, a in self.specs.items():
             rng = self.rng[name]
-            k = rng.poisson(self.rate[name])
+            k = rng.poisson(self.rate[name][t])
             if not k or not len(crafts):
                 continue
             who = rng.choice(crafts, k)
-            rule = sim.scenario.policy.rule(a.rule)
+            rule = sim.scenario.policy.rule(a.rule).on(sim.date(t))
             cols = dict(recipient_kind=rule.recipient_kind, recipient=ids("W", who), person=ids("W", who),
                         count=np.maximum(1, np.round(a.units_per_event)).astype(int),
                         contributor=sim.contributor(who))

@@ -1,7 +1,8 @@
 """青蓝工程 master–apprentice pairing (HS-A8a at pairing, HS-A8b milestones).
 
 Pairing requests arrive each month (their number responds to the expected reward per
-pairing, `scenario.response`). Each is a SimPy process that waits in the queue of `slots` — a
+pairing, `scenario.response`, month by month: under the amounts in force in the month,
+`behaviour.monthly_volume`). Each is a SimPy process that waits in the queue of `slots` — a
 master's free slot, offered by the pairing step — for as long as it takes; the step offers one
 slot per master with fewer than `master_capacity` open pairings, while apprentices are
 available, to the requests in order of arrival. Masters in state-owned employers and
@@ -23,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from forecast.model.behaviour import volume
+from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.tail import milestone_value
@@ -64,7 +65,7 @@ class Apprenticeship(Pathway):
     def __init__(self, sim, p):
         self.sim, self.p = sim, p
         self.rng = sim.rng("apprenticeship")
-        self.per_month = volume(p.pairings_per_year, p, sim.scenario) / 12
+        self.per_month = monthly_volume(p.pairings_per_year, p, sim.scenario, sim.date(np.arange(sim.T))) / 12
         self.capacity = int(p.master_capacity) if sim.options.capacities else 10 ** 6
         self.taught = np.zeros(ladder.TOP + 1, bool)
         self.taught[p.apprentice_levels] = True
@@ -92,7 +93,7 @@ class Apprenticeship(Pathway):
         sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
         self._draw_traits()
         if sim.in_policy(t):
-            for _ in range(rng.poisson(self.per_month)):
+            for _ in range(rng.poisson(self.per_month[t])):
                 sim.env.process(self._pairing(self.slots.get()))
         waiting = len(self.slots.get_queue)
         if not waiting:
@@ -148,12 +149,13 @@ class Apprenticeship(Pathway):
     def owed_after(self) -> dict:
         """Expected milestones (the milestone rule) of pairings whose windows are still open at
         the horizon's end, for apprentices in the district below the milestone's level
-        (`model.tail.milestone_value`, odds from the section's `expected_units`)."""
+        (`model.tail.milestone_value`, odds from the section's `expected_units`), at the
+        amounts of the version in force at the horizon's end (dated `changes`)."""
         sim, p, w = self.sim, self.p, self.sim.workers
         if self.window is None:
             return {}
         pol = sim.scenario.policy
-        rule = pol.rule(p.milestone_rule)
+        rule = pol.rule(p.milestone_rule).on(sim.scenario.end)
         odds = (p.expected_units or {}).get(rule.id, {})
         q = np.arange(self.pairs.n)
         a = self.pairs.apprentice[q]

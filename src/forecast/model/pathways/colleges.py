@@ -1,15 +1,16 @@
 """Graduates of the region's vocational colleges who stay in the district (HS-A1b, HS-A1c,
 HS-A1d).
 
-Each year's staying graduates (their number responds to the college and counsellor rewards)
-are spread over colleges and their year counsellors, join the district's employment with
-their certificates, and are counted once they have stayed to `counted_month`.
+Each year's staying graduates (their number responds to the college and counsellor rewards
+in force in the graduation month, `behaviour.monthly_volume`) are spread over colleges and
+their year counsellors, join the district's employment with their certificates, and are
+counted once they have stayed to `counted_month`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from forecast.model.behaviour import volume
+from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.policy import ladder
@@ -24,7 +25,7 @@ class Colleges(Pathway):
         self.n = int(p.colleges)
         self.share = rng.dirichlet(np.full(self.n, p.concentration))
         self.contrib = rng.random(self.n) < p.contributor_share
-        self.per_year = volume(p.staying_per_year, p, sim.scenario)
+        self.per_year = monthly_volume(p.staying_per_year, p, sim.scenario, sim.date(np.arange(sim.T)))
         self.mix = p.graduate_level_mix / p.graduate_level_mix.sum()
         prize_p = np.array([p.first_prize_share, p.second_prize_share,
                             max(0.0, 1 - p.first_prize_share - p.second_prize_share)])
@@ -35,7 +36,7 @@ class Colleges(Pathway):
         sim, p, rng, w = self.sim, self.p, self.rng, self.sim.workers
         month = sim.month_of_year(t)
         if month == p.graduation_month:
-            k = rng.poisson(self.per_year)
+            k = rng.poisson(self.per_year[t])
             college = rng.choice(self.n, k, p=self.share)
             levels = rng.choice(ladder.TOP + 1, k, p=self.mix).astype(np.int8)
             ages = rng.uniform(19, 23, k)

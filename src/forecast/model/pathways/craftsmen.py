@@ -64,12 +64,13 @@ class Craftsmen(Pathway):
 
     def owed_after(self) -> dict:
         """Expected annuities (the annuity rule) owed after the horizon to the craftsmen in the
-        district at its end, if the rule outlives the policy (`model.tail.annuity_value`)."""
+        district at its end, if the rule outlives the policy (`model.tail.annuity_value`), at
+        the amount of the version in force at the horizon's end (dated `changes`)."""
         sim, p, w = self.sim, self.p, self.sim.workers
         pol = sim.scenario.policy
         if p.annuity_rule is None:
             return {}
-        rule = pol.rule(p.annuity_rule)
+        rule = pol.rule(p.annuity_rule).on(sim.scenario.end)
         if not (rule.after_policy or pol.successor) or rule.kind != "fixed":
             return {}
         crafts = np.flatnonzero(w.active & w.craftsman)

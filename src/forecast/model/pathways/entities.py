@@ -7,7 +7,8 @@ evenly over the months (the district's own schedule, e.g. fairs), or `planned` b
 `built_month` months after the policy's start (a planned build, e.g. HS-A10's centre). A body
 with a reward rule earns it once: after `lag_months` it qualifies each month with the chance
 implied by `success_per_year`; the review amount of a range rule is drawn uniformly within
-the rule's range. Every body gets an age and a contributor
+the range of the rule's version in force in that month. The Poisson rate of a month responds
+to the amounts in force in that month (`behaviour.monthly_volume`). Every body gets an age and a contributor
 flag drawn from its kind's stream whether or not the kind is rewarded, so a reform that
 rewards a kind leaves the stream of its births, and so the common random numbers, unchanged.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecast.model.behaviour import volume
+from forecast.model.behaviour import monthly_volume
 from forecast.model.pathways.base import Pathway
 from forecast.model.population import monthly
 
@@ -35,9 +36,11 @@ class _Kind:
         self.paid = [False] * k0
         self.share = e.contributor_share or 0.0
         self.contributor = list(rng.random(k0) < self.share)
-        self.rate = 0.0
+        self.rate = np.zeros(sim.T)   # per month
         if e.new_per_year is not None:
-            self.rate = (volume(e.new_per_year, e, sim.scenario) if e.rewarded() else e.new_per_year) / 12
+            months = sim.date(np.arange(sim.T))
+            self.rate = (monthly_volume(e.new_per_year, e, sim.scenario, months) if e.rewarded()
+                         else np.full(sim.T, e.new_per_year)) / 12
         self.success = monthly(e.success_per_year) if e.rewarded() else 0.0
         self.built_t = None if e.planned is None else sim.policy_start_t + int(e.built_month)
 
@@ -45,7 +48,7 @@ class _Kind:
         """New bodies in month t."""
         e = self.e
         if e.new_per_year is not None:
-            return int(self.rng.poisson(self.rate))
+            return int(self.rng.poisson(self.rate[t]))
         if e.per_year_scheduled is not None:
             k, m = int(e.per_year_scheduled), sim.month_of_year(t) - 1   # month of year 0–11
             return (k * (m + 1)) // 12 - (k * m) // 12
@@ -83,7 +86,7 @@ class Entities(Pathway):
         due = due[rng.random(len(due)) < k.success]
         if not len(due):
             return
-        rule = sim.scenario.policy.rule(e.rule)
+        rule = sim.scenario.policy.rule(e.rule).on(sim.date(t))
         cols = dict(recipient_kind=rule.recipient_kind, recipient=np.array([k.ident(i) for i in due], object),
                     years=(t - born[due]) / 12.0, contributor=np.array(k.contributor, bool)[due])
         if rule.kind == "range":

@@ -8,7 +8,9 @@ waiting while courses still running hold them, lasts `course_months`, and gives 
 back after its exam. Passing the exam earns the provider HS-A3a; craftsmen's class hours earn
 HS-A3b. Providers respond to the expected reward per learner (`scenario.response`) both in
 the seats they offer and in the learners they recruit: seats and the apply rate are both
-scaled by the response.
+scaled by the response of the term's month (`behaviour.monthly_volume`: under the amounts in
+force in that month). When the seats offered change with dated amounts, the container gains
+the new seats at once, or gives up the withdrawn ones as running courses free them.
 
 The programme is the policy's: a term takes an intake only if its exam falls within the
 policy's validity (or a successor policy is assumed), so no certificate is funded after the
@@ -19,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from forecast.model.behaviour import volume
+from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.pathways.self_evaluation import next_level
@@ -31,10 +33,12 @@ class NightSchool(Pathway):
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p
-        self.response = volume(1.0, p, sim.scenario)
-        self.apply_rate = min(1.0, p.apply_rate * self.response)
-        self.seats_n = int(round(p.seats_per_term * self.response)) if sim.options.capacities else 10 ** 9
-        self.seats = simpy.Container(sim.env, capacity=max(self.seats_n, 1), init=self.seats_n)
+        self.response = monthly_volume(1.0, p, sim.scenario, sim.date(np.arange(sim.T)))
+        self.apply_rate = np.minimum(1.0, p.apply_rate * self.response)
+        self.seats_by_month = (np.round(p.seats_per_term * self.response).astype(int) if sim.options.capacities
+                               else np.full(sim.T, 10 ** 9))
+        self.seats_n = int(self.seats_by_month[0])   # the seats offered now
+        self.seats = simpy.Container(sim.env, capacity=max(int(self.seats_by_month.max()), 1), init=self.seats_n)
         self.rng = sim.rng("night_school")
         self.provider_contrib = self.rng.random(int(p.providers)) < p.provider_contributor_share
         taught = np.array(sorted(set(p.levels)))
@@ -55,13 +59,23 @@ class NightSchool(Pathway):
         waiting = np.zeros(w.n, bool)
         waiting[still] = True
         pool = np.flatnonzero(w.active & (w.eligible_from <= t) & self.starts[w.level] & ~waiting)
-        applicants = pool[rng.random(len(pool)) < self.apply_rate]
+        applicants = pool[rng.random(len(pool)) < self.apply_rate[t]]
+        self._offer(int(self.seats_by_month[t]))
         queue = np.concatenate([still, rng.permutation(applicants)])
         k = min(len(queue), self.seats_n)
         self.waitlist = queue[k:]
         if k:
             self.admitted += k
             sim.env.process(self._course(queue[:k]))
+
+    def _offer(self, seats: int) -> None:
+        """Offer `seats` seats from now on: more at once, fewer as running courses free them
+        (the withdrawal queues first, before later intakes)."""
+        if seats > self.seats_n:
+            self.seats.put(seats - self.seats_n)
+        elif seats < self.seats_n:
+            self.seats.get(self.seats_n - seats)
+        self.seats_n = seats
 
     def waiting(self) -> int:
         """Learners waiting for a seat: on the list (still eligible) or admitted to an intake

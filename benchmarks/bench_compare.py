@@ -1,0 +1,73 @@
+"""The cost of a paired comparison against a plain Monte Carlo run of the same size.
+
+    python benchmarks/bench_compare.py [--reps 40] [--backend processes] [--workers K]
+
+Times, in the same process one after the other, (1) `forecast run SCENARIO --reps N` through
+the API (replications, aggregation, the results folder) and (2) `forecast compare SCENARIO
+REFORM --reps N` (two scenarios × N paired replications, the base's events repriced under the
+reform's rules, the comparison tables, workbook, charts and both results folders). The goal
+(issue 11): the comparison costs at most 2.2 × the single run. The ratio is what to compare
+between machines; the absolute times differ 2–3×. Figures are saved under benchmarks/results/.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import forecast  # noqa: E402
+from forecast.api.planning import compare  # noqa: E402
+from forecast.runs import backends  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import machine, save  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL = 2.2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
+    parser.add_argument("--reform", default=str(ROOT / "scenarios" / "reforms" / "huishan_apprentice_x2.toml"))
+    parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--backend", default="processes", choices=backends.BACKENDS)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    base, reform = forecast.load_scenario(args.scenario), forecast.load_scenario(args.reform)
+    print(f"machine   {machine()}")
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        forecast.run_monte_carlo(base, seed=args.seed, reps=args.reps, out=Path(tmp) / "run", backend=args.backend,
+                                 workers=args.workers)
+        single = time.perf_counter() - t0
+        print(f"run       {args.reps} replications of {base.name}: {single:,.1f} s")
+        t0 = time.perf_counter()
+        c = compare(base, [reform], seed=args.seed, reps=args.reps, out=Path(tmp) / "cmp", backend=args.backend,
+                    workers=args.workers)
+        paired = time.perf_counter() - t0
+        print(f"compare   {base.name} and {reform.name} × {args.reps} paired replications: {paired:,.1f} s")
+    ratio = paired / single
+    total = c.long[(c.long["item"] == "total") & (c.long["period"] == "policy")].iloc[0]
+    print(f"ratio     {ratio:.2f} × the single run (goal ≤ {GOAL})")
+    print(f"precision paired SE of the policy-period difference {total['delta_se'] / 1e4:,.1f} 万元, "
+          f"independent {total['independent_se'] / 1e4:,.1f} 万元 ({total['delta_se'] / total['independent_se']:.2f})")
+    save("bench_compare", {"reps": args.reps, "backend": args.backend,
+                           "workers": args.workers or (1 if args.backend == "serial" else backends.default_workers()),
+                           "load_average_before": load_before, "single_run_seconds": round(single, 1),
+                           "compare_seconds": round(paired, 1), "ratio": round(ratio, 3), "goal_ratio": GOAL,
+                           "meets_goal": ratio <= GOAL,
+                           "policy_total_delta_se": round(float(total["delta_se"]), 1),
+                           "policy_total_independent_se": round(float(total["independent_se"]), 1)})
+
+
+if __name__ == "__main__":
+    main()
