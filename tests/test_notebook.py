@@ -25,3 +25,10 @@ def test_quickstart_notebook_executes_without_errors():
 def test_sensitivity_and_calibration_notebook_executes_without_errors():
     text = executed(NOTEBOOK.parent / "sensitivity_and_calibration.ipynb")
     assert "drawn parameters" in text and "mu_star" in text and "ST_conf" in text and "truth" in text
+
+
+def test_planner_reforms_notebook_executes_without_errors():
+    text = executed(NOTEBOOK.parent / "planner_reforms.ipynb")
+    assert "independent SE" in text and "deadweight_share" in text and "yuan_per_unit" in text
+    assert "2026" in text and "4000.0" in text          # the dated reform pays 4,000 from 2026
+    assert "rules.HS-A8a.amount" in text and "out of sample" in text.lower()

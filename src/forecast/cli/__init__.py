@@ -1,4 +1,5 @@
-"""The `forecast` command: `run`, `payouts`, `report`, `sensitivity` and `calibrate`, one module each.
+"""The `forecast` command: `run`, `compare`, `sweep`, `optimise`, `payouts`, `report`, `sensitivity` and
+`calibrate`, one module each.
 
 Bad input (unknown key, wrong type, value out of range, missing file) prints one message
 naming the file, the key and what is allowed, exits with status 2 and writes nothing.
@@ -13,12 +14,15 @@ from forecast.runs.backends import WorkerLost
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from forecast.cli import calibrate, payouts, report, run, sensitivity
+    from forecast.cli import calibrate, compare, optimise, payouts, report, run, sensitivity, sweep
 
     parser = argparse.ArgumentParser(prog="forecast", description="Simulation and budget forecast of "
                                      "skilled-worker incentive policies.")
     sub = parser.add_subparsers(dest="command", required=True)
     run.add_parser(sub)
+    compare.add_parser(sub)
+    sweep.add_parser(sub)
+    optimise.add_parser(sub)
     payouts.add_parser(sub)
     report.add_parser(sub)
     sensitivity.add_parser(sub)

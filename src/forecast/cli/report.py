@@ -7,14 +7,42 @@ first report must not look failed for want of a browser); `--pdf` makes a missin
 error (exit 2, nothing written); `--no-pdf` skips the PDF.
 A folder that is not a results folder of this version (read_results) exits 2 with one
 message naming the file and the problem, and nothing is written.
+
+A planner's folder — `forecast compare` (compare.json), `forecast sweep` (sweep.json) or
+`forecast optimise` (optimise.json) — gets the planner's report instead (outputs/planner_report):
+planner.html, planner.xlsx and planner.pdf in DIR (default FOLDER/report), with the same
+--pdf/--no-pdf behaviour; it is in Chinese only, and --lang en or --sensitivity is refused.
 """
 from __future__ import annotations
 
 import sys
 
 
+def _planner(args) -> int:
+    from forecast.core.errors import InputError
+    from forecast.outputs.planner_report import write_planner_report
+    from forecast.outputs.report import CHROMIUM_HINT
+
+    if args.lang != "zh":
+        raise InputError("--lang", "lang", f"{args.lang!r}: the planner's report is written in Chinese only", "zh")
+    if args.sensitivity:
+        raise InputError("--sensitivity", "", "applies to a results folder, not to a planner's folder",
+                         "leave out --sensitivity")
+    files = write_planner_report(args.results, args.out, pdf=False if args.no_pdf else (True if args.pdf else None))
+    written = [files.html, files.workbook] + ([files.pdf] if files.pdf else [])
+    print(f"planner's report ({files.kind}) written: " + ", ".join(str(p) for p in written))
+    if files.chromium_missing:
+        print(f"forecast: note: no PDF (everything else is written; print {files.html} from a browser, or install "
+              f"Chromium and run `forecast report` again): {CHROMIUM_HINT}", file=sys.stderr)
+    return 0
+
+
 def _report(args) -> int:
+    from forecast.outputs.planner_report import planner_kind
     from forecast.outputs.report import CHROMIUM_HINT, build_report
+
+    if planner_kind(args.results):
+        return _planner(args)
     from forecast.outputs.terminal import console, headline
 
     files = build_report(args.results, args.out, lang=args.lang, pdf=False if args.no_pdf else (True if args.pdf else None),
@@ -31,9 +59,11 @@ def _report(args) -> int:
 
 def add_parser(subparsers) -> None:
     """Register `forecast report` on the `forecast` command's subparsers."""
-    p = subparsers.add_parser("report", help="budget report of a results folder: HTML, PDF, Excel and charts",
+    p = subparsers.add_parser("report", help="budget report of a results folder (or the planner's report of a "
+                              "compare, sweep or optimise folder): HTML, PDF, Excel and charts",
                               description=__doc__.splitlines()[0])
-    p.add_argument("results", help="results folder written by `forecast run` (one run or N replications)")
+    p.add_argument("results", help="results folder written by `forecast run` (one run or N replications), or a "
+                   "folder written by `forecast compare`, `forecast sweep` or `forecast optimise`")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report and charts (default zh)")
     p.add_argument("--sensitivity", metavar="DIR", help="a `forecast sensitivity` folder of the same scenario: each "
                    "figure's leading drivers (default RESULTS_DIR/sensitivity when present)")

@@ -32,6 +32,7 @@ from forecast.model.pathways import PATHWAYS, Demography
 from forecast.model.population import (NEVER, Workers, build_employers, draw_ages, draw_employers, draw_levels,
                                        exit_months)
 from forecast.policy import ladder
+from forecast.model.arrivals import Arrivals
 from forecast.scenario.params import param_rng
 from forecast.scenario.scenario import Scenario
 from forecast.scenario.schema import Values
@@ -126,6 +127,11 @@ class Simulation:
     # --- time -------------------------------------------------------------------------------
     def rng(self, name: str) -> np.random.Generator:
         return param_rng(self.ss, "process:" + name)
+
+    def arrivals(self, name: str) -> Arrivals:
+        """Monthly Poisson counts for `name` by inversion of uniforms of their own stream
+        (`model/arrivals.py`: base and reform share them, so their counts stay coupled)."""
+        return Arrivals(param_rng(self.ss, "arrivals:" + name), self.T)
 
     def tick(self, t: int, step: str) -> int:
         """SimPy time of a step of month t."""

@@ -93,7 +93,17 @@ def value_text(target: Target, v: float) -> str:
 
 
 def amounts_text(L: Labels, rule: Rule) -> str:
-    """A rule's amounts in words (yuan): fixed, table, tiers, range or milestones."""
+    """A rule's amounts in words (yuan): fixed, table, tiers, range or milestones; a rule whose
+    amounts change on a date lists each version with the date it takes effect."""
+    if rule.changes:
+        parts = [_version_amounts(L, v) for _, _, v in rule.versions()]
+        dates = [None] + [d for d, _ in rule.changes]
+        return "; ".join(text if d is None else f"{L('amount.from', date=d.isoformat())} {text}"
+                         for d, text in zip(dates, parts))
+    return _version_amounts(L, rule)
+
+
+def _version_amounts(L: Labels, rule: Rule) -> str:
     if rule.kind == "fixed":
         text = f"{rule.amount:,.0f}"
     elif rule.kind == "table":

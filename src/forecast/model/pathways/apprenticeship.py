@@ -65,6 +65,7 @@ class Apprenticeship(Pathway):
     def __init__(self, sim, p):
         self.sim, self.p = sim, p
         self.rng = sim.rng("apprenticeship")
+        self.arrivals = sim.arrivals("apprenticeship")
         self.per_month = monthly_volume(p.pairings_per_year, p, sim.scenario, sim.date(np.arange(sim.T))) / 12
         self.capacity = int(p.master_capacity) if sim.options.capacities else 10 ** 6
         self.taught = np.zeros(ladder.TOP + 1, bool)
@@ -93,7 +94,7 @@ class Apprenticeship(Pathway):
         sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
         self._draw_traits()
         if sim.in_policy(t):
-            for _ in range(rng.poisson(self.per_month[t])):
+            for _ in range(self.arrivals.count(t, self.per_month[t])):
                 sim.env.process(self._pairing(self.slots.get()))
         waiting = len(self.slots.get_queue)
         if not waiting:

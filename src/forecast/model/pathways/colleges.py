@@ -22,6 +22,7 @@ class Colleges(Pathway):
     def __init__(self, sim, p):
         self.sim, self.p = sim, p
         rng = self.rng = sim.rng("colleges")
+        self.arrivals = sim.arrivals("colleges")
         self.n = int(p.colleges)
         self.share = rng.dirichlet(np.full(self.n, p.concentration))
         self.contrib = rng.random(self.n) < p.contributor_share
@@ -36,7 +37,7 @@ class Colleges(Pathway):
         sim, p, rng, w = self.sim, self.p, self.rng, self.sim.workers
         month = sim.month_of_year(t)
         if month == p.graduation_month:
-            k = rng.poisson(self.per_year[t])
+            k = self.arrivals.count(t, self.per_year[t])
             college = rng.choice(self.n, k, p=self.share)
             levels = rng.choice(ladder.TOP + 1, k, p=self.mix).astype(np.int8)
             ages = rng.uniform(19, 23, k)

@@ -30,6 +30,7 @@ class _Kind:
     def __init__(self, sim, name: str, e):
         self.name, self.e = name, e
         self.rng = rng = sim.rng("entity:" + name)
+        self.counts = sim.arrivals("entity:" + name)
         k0 = int(e.initial)
         age = rng.uniform(0, 2 * (e.initial_age_years or 0.0), k0) * 12
         self.born = list(-np.round(age).astype(int))
@@ -48,7 +49,7 @@ class _Kind:
         """New bodies in month t."""
         e = self.e
         if e.new_per_year is not None:
-            return int(self.rng.poisson(self.rate[t]))
+            return self.counts.count(t, self.rate[t])
         if e.per_year_scheduled is not None:
             k, m = int(e.per_year_scheduled), sim.month_of_year(t) - 1   # month of year 0–11
             return (k * (m + 1)) // 12 - (k * m) // 12
