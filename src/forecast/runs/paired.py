@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -100,12 +100,33 @@ def run_item(task: PairedTask, i: int) -> ItemRecord:
     record.rep = r
     repriced = {}
     if k == 0 and task.reprice:
-        years = task.scenarios[0].years
         for j, other in enumerate(task.scenarios[1:], start=1):
-            lags = values_of(other, task.seed, rep, task.uncertain, task.fixed).pay_lag
-            ledger = compute_payouts(result.events, other.policy, explain=False, lags=lags).ledger
-            repriced[j] = outlays_by_year(ledger, other.policy.rule_ids(), years).to_numpy(dtype=float)
+            repriced[j] = reprice(result, record, other, task, rep)
     return ItemRecord(i, record, repriced)
+
+
+def reprice(result, record: Record, other: Scenario, task: PairedTask, rep: int) -> np.ndarray:
+    """The base's events priced under another scenario's rules (years × that scenario's cash
+    rules, yuan). Only the rules that differ are priced again — a rule's payouts depend on its
+    own events, once-only claims and lag alone — the others are the base's own outlays."""
+    base = task.scenarios[0]
+    lags = values_of(other, task.seed, rep, task.uncertain, task.fixed).pay_lag
+    own = base.policy.rule_ids()
+    same = {r.id for r in other.policy.rules
+            if r.id in own and r == base.policy.rule(r.id) and lags[r.id] == result.values.pay_lag[r.id]}
+    changed = tuple(r for r in other.policy.rules if r.id not in same)
+    ids = other.policy.rule_ids()
+    out = np.zeros((len(base.years), len(ids)))
+    for c, rid in enumerate(ids):
+        if rid in same:
+            out[:, c] = record.outlays[:, own.index(rid)]
+    if changed:
+        ledger = compute_payouts(result.events, replace(other.policy, rules=changed), explain=False, lags=lags).ledger
+        table = outlays_by_year(ledger, ids, base.years)
+        for c, rid in enumerate(ids):
+            if rid not in same:
+                out[:, c] = table[rid].to_numpy(dtype=float)
+    return out
 
 
 def check_comparable(base: Scenario, other: Scenario, label: str) -> None:
