@@ -19,6 +19,7 @@ from forecast.core.serialise import plain
 from forecast.outputs.results import read_results
 from forecast.outputs.results import write_results as _write
 from forecast.outputs.sensitivity_files import read_sensitivity, write_sensitivity
+from forecast.runs import precision as prec
 from forecast.runs import sensitivity as sa
 from forecast.runs.aggregate import Aggregate, aggregate
 from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
@@ -56,13 +57,26 @@ def run_monte_carlo(scenario: Scenario, *, seed: int = 0, reps: int, out: str | 
                     fixed: frozenset = frozenset(), backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
                     resume: bool = False, keep_ledgers: bool = False, argv: list[str] | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    on_start: Callable[[int, int], None] | None = None) -> tuple[Aggregate, RunInfo]:
+                    on_start: Callable[[int, int], None] | None = None, precision: float | None = None,
+                    precision_floor: float = prec.FLOOR, max_reps: int = prec.MAX_REPS) -> tuple[Aggregate, RunInfo]:
     """Run (or resume) `reps` replications with a checkpoint beside `out`, write the results
-    folder, then drop the checkpoint. KeyboardInterrupt leaves the checkpoint and no folder."""
+    folder, then drop the checkpoint. KeyboardInterrupt leaves the checkpoint and no folder.
+
+    With `precision` (a relative standard error, `runs/precision.py`), `reps` is the first batch
+    and batches follow until the precision is reached or `max_reps`; summary.json and the
+    returned info carry `precision: {target, achieved, reps, …}`."""
     started = now()
-    run = run_replications(scenario, seed=seed, reps=reps, checkpoint=checkpoint_dir(out), uncertain=uncertain,
-                           fixed=frozenset(fixed), backend=backend, workers=workers, scheduler=scheduler, resume=resume,
-                           keep_ledgers=keep_ledgers, progress=progress, on_start=on_start)
+    common = dict(seed=seed, checkpoint=checkpoint_dir(out), uncertain=uncertain, fixed=frozenset(fixed),
+                  backend=backend, workers=workers, scheduler=scheduler, keep_ledgers=keep_ledgers,
+                  progress=progress, on_start=on_start)
+    if precision is None:
+        run = run_replications(scenario, reps=reps, resume=resume, **common)
+    else:
+        run, reached = prec.run_until_precise(scenario, rel=precision, floor=precision_floor, first=reps,
+                                              max_reps=max_reps, resume=resume, **common)
+        reps = reached.reps
+        run.aggregate.summary["precision"] = reached.to_json()
+        run.info.precision = reached.to_json()
     _write(run.aggregate, out, _provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, fixed=fixed,
                                            backend=backend,
                                            started=started, argv=argv, workers=run.info.workers,

@@ -40,6 +40,14 @@ def add_parser(subparsers) -> None:
     run.add_argument("--keep-ledgers", action="store_true",
                      help="also keep every replication's payout ledger (ledgers/rep-NNNNNN.parquet)")
     add_set_option(run)
+    run.add_argument("--precision", type=float, metavar="REL",
+                     help="Monte Carlo to a precision: batches of replications (the first --reps N, default 40) until "
+                          "the MC standard error of the policy-period total is ≤ REL of its mean and of each "
+                          "probability of a target (strictly between 0 and 1) ≤ max(REL × p, --precision-floor)")
+    run.add_argument("--precision-floor", type=float, default=0.01, metavar="SE",
+                     help="with --precision: the absolute standard error enough for a probability (default 0.01)")
+    run.add_argument("--max-reps", type=int, default=2000, metavar="M",
+                     help="with --precision: stop at M replications even if the precision is not reached (default 2000)")
     run.set_defaults(func=main)
 
 
@@ -55,6 +63,11 @@ def main(args) -> int:
     fixed = scenario.fixed_parameters(keys) if keys else frozenset()
     args.fixed = fixed
     out = Path(args.out) if args.out else Path("results") / scenario.name
+    if args.precision is not None:
+        from forecast.runs.precision import FIRST, check_request
+        args.reps = args.reps if args.reps > 1 else FIRST
+        check_request(args.precision, args.precision_floor, args.reps, args.max_reps)
+        return _monte_carlo(args, scenario, out)
     if args.reps == 1:
         given = [o for o, v in zip(MC_ONLY, (args.backend, args.scheduler, args.workers, args.resume,
                                              args.keep_ledgers)) if v]
@@ -119,7 +132,8 @@ def _monte_carlo(args, scenario, out: Path) -> int:
                                     fixed=args.fixed,
                                     backend=backend, workers=args.workers, scheduler=args.scheduler,
                                     resume=args.resume, keep_ledgers=args.keep_ledgers, argv=args.argv,
-                                    progress=progress, on_start=on_start)
+                                    progress=progress, on_start=on_start, precision=args.precision,
+                                    precision_floor=args.precision_floor, max_reps=args.max_reps)
     except KeyboardInterrupt:
         # the workers are stopped and every checkpoint entry is whole (each is written with Ctrl-C
         # held back): a further Ctrl-C now would only turn this message into a traceback
@@ -140,11 +154,26 @@ def _monte_carlo(args, scenario, out: Path) -> int:
     con.print(mc_outlays_table(agg))
     con.print(mc_targets_table(agg))
     con.print(headline(Budget(agg)))
+    if info.precision is not None:
+        con.print(precision_text(info.precision))
     resumed = f", {info.resumed} resumed from the checkpoint" if info.resumed else ""
     con.print(f"{info.reps} replications ({info.computed} computed{resumed}) with the {backend} backend "
               f"in {info.seconds:,.1f} s; results written to {out}/ "
               f"(forecast report {out} adds the Excel workbook and the printable report)")
     return 0
+
+
+def precision_text(p: dict) -> str:
+    """What a run to a precision reached, in one or two sentences."""
+    worst = max(p["figures"], key=lambda f: f["mc_se"] / f["tolerance"] if f["tolerance"] else float("inf"))
+    batches = " → ".join(str(b) for b in p["batches"])
+    if p["achieved"]:
+        return (f"precision {p['target']:.2%} reached with {p['reps']} replications (batches {batches}); "
+                f"the tightest figure, {worst['figure']}, has MC SE {worst['mc_se']:,.4g} against "
+                f"{worst['tolerance']:,.4g} allowed")
+    return (f"precision {p['target']:.2%} NOT reached within --max-reps {p['max_reps']} (batches {batches}): "
+            f"{worst['figure']} has MC SE {worst['mc_se']:,.4g} against {worst['tolerance']:,.4g} allowed; "
+            "the figures printed carry that error")
 
 
 def _progress(err):

@@ -110,7 +110,9 @@ class Checkpoint:
             if not m:
                 continue
             rep = int(m.group(1))
-            if rep >= meta["reps"] or (meta.get("keep_ledgers") and not self.ledger_path(rep).is_file()):
+            # a run to a precision ("until precision") keeps every replication it saved
+            beyond = isinstance(meta["reps"], int) and rep >= meta["reps"]
+            if beyond or (meta.get("keep_ledgers") and not self.ledger_path(rep).is_file()):
                 continue
             record, problem = self._read(rep, p, bool(meta.get("keep_ledgers")))
             if problem:

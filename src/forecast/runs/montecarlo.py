@@ -36,6 +36,7 @@ class RunInfo:
     seconds: float
     backend: str
     workers: int | None
+    precision: dict | None = None     # a run to a precision: what was asked and reached (`precision.py`)
 
 
 @dataclass
@@ -51,18 +52,23 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
                      resume: bool = False, keep_ledgers: bool = False,
                      progress: Callable[[int, int], None] | None = None,
                      on_start: Callable[[int, int], None] | None = None,
-                     notice: Callable[[str], None] = backends.stderr_note) -> Run:
+                     notice: Callable[[str], None] = backends.stderr_note, precision: dict | None = None) -> Run:
     """Run (or resume) `reps` replications, saving each in `checkpoint`, and aggregate them.
 
     `progress(done, reps)` is called as replications finish; `on_start(resumed, reps)` once
-    the checkpoint is read. KeyboardInterrupt leaves the checkpoint as it is.
+    the checkpoint is read. KeyboardInterrupt leaves the checkpoint as it is. `precision`
+    (`runs/precision.py`): the batches of a run to a precision share one checkpoint, whose
+    replication count is then "until precision" rather than this batch's.
     """
     t0 = time.perf_counter()
     cp = Checkpoint(checkpoint)
-    meta = {"scenario": scenario.name, "scenario_sha256": scenario_hash(scenario), "seed": seed, "reps": reps,
+    meta = {"scenario": scenario.name, "scenario_sha256": scenario_hash(scenario), "seed": seed,
+            "reps": reps if precision is None else "until precision",
             "uncertain": uncertain, "fixed": sorted(fixed), "keep_ledgers": keep_ledgers}
+    if precision is not None:
+        meta["precision"] = precision
     saved = cp.resume(meta) if resume else cp.start(meta)
-    records = {rep: Record.from_json(d) for rep, d in saved.items()}
+    records = {rep: Record.from_json(d) for rep, d in saved.items() if rep < reps}
     for rep, why in sorted(cp.damaged.items()):
         notice(f"checkpoint entry of replication {rep} in {cp.folder}/ is damaged ({why}); it is recomputed")
     if on_start:
