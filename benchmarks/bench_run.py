@@ -7,7 +7,11 @@ values (so the population is the scenario's 360,000 employed persons). Peak memo
 growth of the process's peak RSS during its first run, divided by the workers simulated.
 With `--baseline`, the same measurement of another source tree of forecast (e.g. a checkout
 of an earlier commit's `src/`) runs alternately in the same session, so the two are compared
-on the same machine under the same load. Figures are saved under benchmarks/results/.
+on the same machine under the same load. Before the measurement the reference toy
+(benchmarks/reference.py) is timed in the same run (in a fresh child process) and the best wall time is also given as a
+multiple of the naive toy and of the numpy toy scaled to the run's worker-months (÷ 360,000 × 36),
+which is what compares between machines; `--no-reference` skips it for a quick try.
+Figures are saved under benchmarks/results/.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import save  # noqa: E402
+import reference  # noqa: E402
 
 
 def one(scenario_path: str, repeat: int) -> dict:
@@ -66,10 +71,12 @@ def main() -> None:
     parser.add_argument("--baseline", help="another forecast source tree (its src/ folder) to time alongside, "
                                            "on its own copy of the scenario (../scenarios/huishan.toml from it)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    reference.add_flag(parser)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one(args.one, args.repeat)))
         return
+    ref = reference.measure(args.no_reference)
     trees = {"this": (None, args.scenario)}
     if args.baseline:
         trees["baseline"] = (args.baseline, str(Path(args.baseline).resolve().parent / "scenarios" / "huishan.toml"))
@@ -86,11 +93,14 @@ def main() -> None:
                          "times_s": times, "worker_months_per_s": r["worker_months"] / best,
                          "peak_bytes_per_worker": r["peak_bytes"] / r["ever"],
                          "column_bytes_per_worker": r["worker_bytes"] / r["ever"], "workers": r["workers"],
-                         "ever": r["ever"], "months": r["months"], "events": r["events"], "payouts": r["payouts"]}
+                         "ever": r["ever"], "months": r["months"], "events": r["events"], "payouts": r["payouts"],
+                         **reference.ratios(best, ref, reference.size(r["worker_months"]))}
         print(f"{name:<9} {r['source']}")
         print(f"  scenario           {r['workers']:,} workers at start, {r['ever']:,} ever, {r['months']} months")
         print(f"  wall time          best {best:.2f} s, median {figures[name]['median_s']:.2f} s over {len(times)} runs "
               f"in {len(rs)} processes (one core)")
+        print(f"  against reference  {reference.describe(best, ref, reference.size(r['worker_months']))} "
+              f"(numpy toy scaled to {r['worker_months']:,} worker-months)")
         print(f"  throughput         {figures[name]['worker_months_per_s'] / 1e6:.1f} million worker-months per second")
         print(f"  peak memory        {r['peak_bytes'] / 2**20:.0f} MiB above start-up = "
               f"{figures[name]['peak_bytes_per_worker']:.0f} bytes per worker (worker columns alone: "
@@ -100,7 +110,7 @@ def main() -> None:
         ratio = figures["this"]["best_s"] / figures["baseline"]["best_s"]
         figures["ratio_best_this_to_baseline"] = ratio
         print(f"this tree / baseline (best wall time): {ratio:.2f}")
-    save("bench_run", figures)
+    save("bench_run", {"reference": ref, **figures})
 
 
 if __name__ == "__main__":

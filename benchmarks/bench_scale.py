@@ -9,6 +9,10 @@ contributor units, night-school seats, pairings, staying graduates, competition 
 Titles and bodies the policy counts (craftsmen, studios, bases) keep the scenario's numbers.
 Peak memory per worker is the growth of peak RSS over the process's RSS after start-up
 (imports and scenario loaded), divided by the workers employed at the start.
+Before the sizes the reference toy (benchmarks/reference.py) is timed in the same run (in a fresh child process); each wall
+time is also given as a multiple of the naive toy and of the numpy toy scaled to the size's
+worker-months (÷ 360,000 × 36), which is what compares between machines; `--no-reference`
+skips it for a quick try.
 """
 from __future__ import annotations
 
@@ -43,6 +47,7 @@ def centres() -> tuple[float, dict]:
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import save  # noqa: E402
+import reference  # noqa: E402
 
 
 def overlay(size: int, path: Path) -> Path:
@@ -83,11 +88,13 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e4, 1e5, 1e6, 1e7])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    reference.add_flag(parser)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one(args.one, args.seed)))
         return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    ref = reference.measure(args.no_reference)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
@@ -97,24 +104,33 @@ def main() -> None:
                                  capture_output=True, text=True, check=True)
             row = json.loads(out.stdout.strip().splitlines()[-1])
             row["process_s"] = time.perf_counter() - t0
+            row.update(reference.ratios(row["wall_s"], ref, reference.size(row["worker_months"])))
             rows.append(row)
             print(_line(row), flush=True)
     print()
-    save("bench_scale", {"seed": args.seed, "rows": rows})
-    print("| workers | worker-months | events | wall time | per 10^6 worker-months | peak RSS | above start-up | per worker |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    save("bench_scale", {"seed": args.seed, "reference": ref, "rows": rows})
+    print("| workers | worker-months | events | wall time | per 10^6 worker-months | peak RSS | above start-up | per worker "
+          "| × naive toy | × numpy floor |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         grow = r["peak_rss"] - r["base_rss"]
         print(f"| {r['workers']:,} | {r['worker_months']:,} | {r['events']:,} | {r['wall_s']:.1f} s | "
               f"{r['wall_s'] / r['worker_months'] * 1e6:.3f} s | {r['peak_rss'] / 2**20:,.0f} MiB | "
-              f"{grow / 2**20:,.0f} MiB | {grow / r['workers']:.0f} B |")
+              f"{grow / 2**20:,.0f} MiB | {grow / r['workers']:.0f} B | {_x(r['x_naive_toy'])} | "
+              f"{_x(r['x_numpy_floor'])} |")
+
+
+def _x(ratio: float | None) -> str:
+    """A ratio to the reference toy for the table, or a dash when it was skipped."""
+    return "–" if ratio is None else f"{ratio:.3g}"
 
 
 def _line(r: dict) -> str:
     grow = r["peak_rss"] - r["base_rss"]
     return (f"{r['workers']:>12,} workers ({r['ever']:,} ever), {r['months']} months: {r['wall_s']:7.1f} s, "
             f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB ({grow / r['workers']:.0f} B per worker above start-up), "
-            f"{r['events']:,} events")
+            f"{r['events']:,} events" + ("" if r.get("x_naive_toy") is None else
+                                         f"; {r['x_naive_toy']:.3g} × naive toy, {r['x_numpy_floor']:.3g} × numpy floor"))
 
 
 if __name__ == "__main__":

@@ -24,10 +24,15 @@ def machine() -> str:
 
 
 def save(name: str, figures: dict) -> Path:
-    """benchmarks/results/<name>-<date>.json with the figures, when, where and how they were made."""
+    """benchmarks/results/<name>-<date>.json (-2, -3 … for a later run the same day) with the figures,
+    when, where and how they were made."""
     now = dt.datetime.now().astimezone()
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}-{now:%Y-%m-%d}.json"
+    n = 2
+    while path.exists():   # never overwrite a saved figure: the README may quote it
+        path = RESULTS / f"{name}-{now:%Y-%m-%d}-{n}.json"
+        n += 1
     record = {"benchmark": name, "date": now.isoformat(timespec="seconds"), "machine": machine(),
               "load_average": os.getloadavg()[0],
               "command": shlex.join(["python", *[str(a) for a in sys.argv]]), **figures}
