@@ -12,8 +12,8 @@ of the aggregate whether every figure it watches is precise enough, and if not r
   = 13 %).
 
 The next batch size is what the worst figure needs, N × (SE / tolerance)² (a standard error
-shrinks as 1/√N), with 10 % to spare and at least N + `step` (the first batch size), capped
-by `--max-reps`. Every replication r is the same whatever the batches (its streams depend on
+shrinks as 1/√N), with 10 % to spare, at least N + the first batch and at most 4 N (a need
+estimated from few replications is noisy), capped by `--max-reps`. Every replication r is the same whatever the batches (its streams depend on
 the seed and r only), so the answer equals a plain run of the final N; the batches share
 one checkpoint, and `--resume` continues an interrupted run from it, replaying the same
 batches (saved replications are read, not computed) so that it stops where the
@@ -37,9 +37,13 @@ FLOOR = 0.01
 FIRST = 40
 #: default cap on the replications
 MAX_REPS = 2000
+#: a batch at most this many times the last: a need estimated from few replications is itself
+#: noisy (a rare target's probability above all), so the run grows in steps rather than one leap
+GROWTH = 4
 RULE = ("Stops when the MC standard error of the policy-period total outlay is at most REL of its mean and, for each "
         "target whose probability of being met is strictly between 0 and 1, sqrt(p(1-p)/N) is at most "
-        "max(REL*p, floor); batches grow to N*(SE/tolerance)^2*1.1 (at least N + first batch), capped by max_reps.")
+        "max(REL*p, floor); batches grow to N*(SE/tolerance)^2*1.1 (at least N + first batch, at most 4N), capped "
+        "by max_reps.")
 
 
 @dataclass
@@ -127,4 +131,4 @@ def run_until_precise(scenario, *, seed: int, rel: float, floor: float = FLOOR, 
             run.info.computed, run.info.resumed, run.info.seconds = computed, n - computed, time.perf_counter() - t0
             return run, prec
         want = max(f.needed(n) for f in prec.figures)
-        n = min(max_reps, max(n + first, math.ceil(1.1 * want)))
+        n = min(max_reps, max(n + first, min(GROWTH * n, math.ceil(1.1 * want))))
