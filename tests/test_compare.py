@@ -180,15 +180,15 @@ def test_an_interrupted_comparison_resumes_to_the_same_tables(mini_path, tmp_pat
     reform = dataclasses.replace(forecast.load_scenario(mini_path, ["rules.HS-A8a.amount=4000"]), name="x2")
     fresh = compare(base, [reform], reps=3, out=tmp_path / "fresh", backend="serial")
 
-    def stop_after_two(done, total):
-        if done >= 2:
+    def stop_after_four(done, total):    # items 0–2: the base's replications, 3: the reform's first
+        if done >= 4:
             raise KeyboardInterrupt
 
     out = tmp_path / "resumed"
     with pytest.raises(KeyboardInterrupt):
-        compare(base, [reform], reps=3, out=out, backend="serial", progress=stop_after_two)
+        compare(base, [reform], reps=3, out=out, backend="serial", progress=stop_after_four)
     assert not out.exists()
     again = compare(base, [reform], reps=3, out=out, backend="serial", resume=True)
-    assert again.paired.resumed == 2
+    assert again.paired.resumed == 4
     pd.testing.assert_frame_equal(again.long, fresh.long)
     pd.testing.assert_frame_equal(again.deadweight, fresh.deadweight)

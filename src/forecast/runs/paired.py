@@ -150,9 +150,10 @@ def run_paired(scenarios, *, seed: int, reps: int, checkpoint: Path, uncertain: 
     n = len(scenarios) * reps
     cp = Checkpoint(checkpoint)
     joint = hashlib.sha256("".join(scenario_hash(s) for s in scenarios).encode()).hexdigest()
-    meta = {"scenario": scenarios[0].name, "scenario_sha256": joint, "seed": seed, "reps": reps,
-            "uncertain": uncertain, "fixed": sorted(fixed), "keep_ledgers": False, "kind": "paired",
-            "first_rep": first_rep, "reprice": reprice}
+    # the checkpoint's entries are the work items, n of them (it keeps the entries below "reps")
+    meta = {"scenario": scenarios[0].name, "scenario_sha256": joint, "seed": seed, "reps": n,
+            "replications_per_scenario": reps, "uncertain": uncertain, "fixed": sorted(fixed),
+            "keep_ledgers": False, "kind": "paired", "first_rep": first_rep, "reprice": reprice}
     saved = cp.resume(meta) if resume else cp.start(meta)
     for i, why in sorted(cp.damaged.items()):
         backends.stderr_note(f"checkpoint entry of item {i} in {cp.folder}/ is damaged ({why}); it is recomputed")
