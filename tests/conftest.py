@@ -2,6 +2,8 @@
 folders made by running the real code on a small district (once per test session)."""
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,15 @@ def ctrl_c_enabled() -> None:
     import signal
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def forecast_cli(*argv: str) -> tuple[int, str, str]:
+    """`forecast ARGV…` in this process: (exit status, stdout, stderr)."""
+    from forecast import cli
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(list(argv))
+    return status, out.getvalue(), err.getvalue()
 
 
 def rendered(table, width: int = 200) -> str:

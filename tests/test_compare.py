@@ -7,9 +7,7 @@ scenario's own results folder; a sweep's rule outlay rises with its amount; bad 
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
 import json
 
 import numpy as np
@@ -17,28 +15,20 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast import cli
 from forecast.api.planning import compare
 from forecast.outputs.compare_files import read_comparison
 from forecast.runs.comparison import LONG_COLUMNS
 
-from conftest import MINI, HUISHAN
+from conftest import HUISHAN, MINI, forecast_cli
 
 DELTAS = ["delta_mean", "delta_p5", "delta_p95", "delta_se"]
-
-
-def main(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
 def folder(mini_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("compare") / "cmp"
-    status, stdout, stderr = main("compare", str(mini_path), "--set", "rules.HS-A8a.amount=4000", "--reps", "6",
-                                  "--out", str(out), "--quiet")
+    status, stdout, stderr = forecast_cli("compare", str(mini_path), "--set", "rules.HS-A8a.amount=4000", "--reps", "6",
+                                          "--out", str(out), "--quiet")
     assert status == 0, stderr
     return out, stdout
 
@@ -94,8 +84,9 @@ def test_without_a_response_a_doubled_amount_is_all_deadweight(overlay, tmp_path
 
 def test_sweep_rule_outlay_rises_with_its_amount(mini_path, tmp_path):
     out = tmp_path / "sweep"
-    status, stdout, stderr = main("sweep", str(mini_path), "--vary", "rules.HS-A8a.amount=1000:5000:5", "--reps", "4",
-                                  "--out", str(out), "--quiet")
+    status, stdout, stderr = forecast_cli("sweep", str(mini_path), "--vary", "rules.HS-A8a.amount=1000:5000:5",
+                                          "--reps", "4",
+                                          "--out", str(out), "--quiet")
     assert status == 0, stderr
     table = pd.read_csv(out / "sweep.csv")
     assert list(table["rules.HS-A8a.amount"]) == [1000, 2000, 3000, 4000, 5000]
@@ -112,9 +103,9 @@ def test_sweep_rule_outlay_rises_with_its_amount(mini_path, tmp_path):
 
 def test_two_dimensional_sweep_draws_heat_maps(mini_path, tmp_path):
     out = tmp_path / "sweep2"
-    status, _, stderr = main("sweep", str(mini_path), "--vary", "rules.HS-A8a.amount=2000:4000:2",
-                             "--vary", "pathways.apprenticeship.elasticity=0.5:1.5:2", "--reps", "2",
-                             "--out", str(out), "--quiet", "--backend", "serial")
+    status, _, stderr = forecast_cli("sweep", str(mini_path), "--vary", "rules.HS-A8a.amount=2000:4000:2",
+                                     "--vary", "pathways.apprenticeship.elasticity=0.5:1.5:2", "--reps", "2",
+                                     "--out", str(out), "--quiet", "--backend", "serial")
     assert status == 0, stderr
     assert len(pd.read_csv(out / "sweep.csv")) == 4
     assert (out / "heatmap_outlay.png").is_file() and (out / "heatmap_HS-T1.png").is_file()
@@ -130,7 +121,7 @@ def test_two_dimensional_sweep_draws_heat_maps(mini_path, tmp_path):
 ])
 def test_bad_input_exits_2_naming_it(argv, words, tmp_path):
     out = tmp_path / "x"
-    status, _, err = main(*[a.format(s=HUISHAN) for a in argv], "--out", str(out))
+    status, _, err = forecast_cli(*[a.format(s=HUISHAN) for a in argv], "--out", str(out))
     assert status == 2 and words in err
     assert not out.exists()
 

@@ -6,8 +6,6 @@ replications; an interrupted run resumes to the same answer; a precision out of 
 --max-reps and says so; bad requests exit 2."""
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import math
 
@@ -15,24 +13,19 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast import cli
 from forecast.runs.precision import figures
 
+from conftest import forecast_cli
+
 REL, FLOOR, FIRST = 0.05, 0.1, 8
-
-
-def main(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
 def precise(mini_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("precision") / "run"
-    status, stdout, stderr = main("run", str(mini_path), "--precision", str(REL), "--precision-floor", str(FLOOR),
-                                  "--reps", str(FIRST), "--backend", "serial", "--quiet", "--out", str(out))
+    status, stdout, stderr = forecast_cli("run", str(mini_path), "--precision", str(REL),
+                                          "--precision-floor", str(FLOOR),
+                                          "--reps", str(FIRST), "--backend", "serial", "--quiet", "--out", str(out))
     assert status == 0, stderr
     return out, stdout, json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
@@ -89,8 +82,8 @@ def test_an_interrupted_run_resumes_to_the_same_answer(precise, mini_path, tmp_p
 
 
 def test_out_of_reach_stops_at_max_reps_and_says_so(mini_path, tmp_path):
-    status, stdout, stderr = main("run", str(mini_path), "--precision", "0.001", "--reps", "4", "--max-reps", "6",
-                                  "--backend", "serial", "--quiet", "--out", str(tmp_path / "x"))
+    status, stdout, stderr = forecast_cli("run", str(mini_path), "--precision", "0.001", "--reps", "4", "--max-reps", "6",
+                                          "--backend", "serial", "--quiet", "--out", str(tmp_path / "x"))
     assert status == 0, stderr
     p = json.loads((tmp_path / "x" / "summary.json").read_text(encoding="utf-8"))["precision"]
     assert not p["achieved"] and p["reps"] == 6 and p["batches"] == [4, 6]
@@ -104,15 +97,15 @@ def test_out_of_reach_stops_at_max_reps_and_says_so(mini_path, tmp_path):
     (["--precision", "0.01", "--reps", "50", "--max-reps", "20"], "--max-reps"),
 ])
 def test_bad_requests_exit_2(argv, words, mini_path, tmp_path):
-    status, _, err = main("run", str(mini_path), *argv, "--out", str(tmp_path / "x"))
+    status, _, err = forecast_cli("run", str(mini_path), *argv, "--out", str(tmp_path / "x"))
     assert status == 2 and words in err and not (tmp_path / "x").exists()
 
 
 def test_the_processes_backend_gives_the_same_run(precise, mini_path, tmp_path):
     out, _, summary = precise
-    status, _, stderr = main("run", str(mini_path), "--precision", str(REL), "--precision-floor", str(FLOOR),
-                             "--reps", str(FIRST), "--backend", "processes", "--workers", "2", "--quiet",
-                             "--out", str(tmp_path / "p"))
+    status, _, stderr = forecast_cli("run", str(mini_path), "--precision", str(REL), "--precision-floor", str(FLOOR),
+                                     "--reps", str(FIRST), "--backend", "processes", "--workers", "2", "--quiet",
+                                     "--out", str(tmp_path / "p"))
     assert status == 0, stderr
     assert json.loads((tmp_path / "p" / "summary.json").read_text(encoding="utf-8")) == summary
     assert (tmp_path / "p" / "outlays_stats.csv").read_bytes() == (out / "outlays_stats.csv").read_bytes()

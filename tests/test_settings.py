@@ -2,25 +2,15 @@
 `--vary` parsing. Each case is computed by hand from the Huishan scenario file."""
 from __future__ import annotations
 
-import contextlib
-import io
 import tomllib
 
 import pytest
 
 import forecast
-from forecast import cli
 from forecast.core.errors import InputError
 from forecast.scenario.settings import parse_set, parse_vary
 
-from conftest import HUISHAN
-
-
-def main(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
+from conftest import HUISHAN, forecast_cli
 
 
 def test_set_changes_one_rule_amount_and_nothing_else():
@@ -61,13 +51,14 @@ def test_bad_set_names_the_key(item, key, words):
 
 
 def test_bad_set_on_the_command_line_exits_2_and_writes_nothing(tmp_path):
-    status, _, err = main("run", str(HUISHAN), "--set", "rules.HS-A8a.amout=3", "--out", str(tmp_path / "r"))
+    status, _, err = forecast_cli("run", str(HUISHAN), "--set", "rules.HS-A8a.amout=3", "--out", str(tmp_path / "r"))
     assert status == 2 and "rules.HS-A8a.amout" in err and "--set" in err
     assert not (tmp_path / "r").exists()
 
 
 def test_run_with_set_writes_the_setting_into_the_resolved_scenario(mini_path, tmp_path):
-    status, _, err = main("run", str(mini_path), "--set", "rules.HS-A8a.amount=3500", "--out", str(tmp_path / "r"))
+    status, _, err = forecast_cli("run", str(mini_path), "--set", "rules.HS-A8a.amount=3500",
+                                  "--out", str(tmp_path / "r"))
     assert status == 0, err
     resolved = tomllib.loads((tmp_path / "r" / "scenario.resolved.toml").read_text(encoding="utf-8"))
     assert resolved["rules"]["HS-A8a"]["amount"] == 3500

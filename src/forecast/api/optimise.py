@@ -32,7 +32,7 @@ from forecast.runs import optimise as opt
 from forecast.runs.paired import run_paired
 from forecast.runs.provenance import now, provenance, scenario_hash
 from forecast.scenario.scenario import load_scenario
-from forecast.scenario.settings import Vary, parse_sets
+from forecast.scenario.settings import Vary, lookup, parse_sets
 
 
 @dataclass
@@ -49,15 +49,6 @@ class OptimumResult:
     summary: dict
     out: Path
     seconds: float
-
-
-def _lookup(spec: dict, key: str):
-    node = spec
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _number(node):
@@ -102,7 +93,7 @@ def check_inputs(scenario_path, target: str, probability: float, vary: list, wit
             except InputError as exc:
                 raise InputError("--vary", v.key, f"{value} is refused by the scenario ({exc})",
                                  "a numeric key of the scenario and bounds its domain allows") from None
-            got = _number(_lookup(s.to_toml(), v.key))
+            got = _number(lookup(s.to_toml(), v.key))
             if got is None or abs(float(got) - float(value)) > 1e-9 * max(1.0, abs(float(value))):
                 raise InputError("--vary", v.key, "is not a number of the scenario",
                                  "a numeric key, e.g. rules.HS-A8a.amount or pathways.apprenticeship.elasticity")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forecast.cli.options import add_backend_options, add_set_option, backend_of, fixed_of, progress_bar, set_items
+from forecast.cli.options import (add_backend_options, add_pinning_options, add_set_option,
+                                   backend_of, fixed_of, progress_bar, set_items)
 from forecast.core.errors import InputError
 
 
@@ -21,9 +22,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--out", help="comparison folder (default results/compare-<base name>)")
     add_set_option(p, "a one-off change making the reform (applied to each REFORM, or to the base when none is given)")
-    p.add_argument("--central", action="store_true", help="pin every uncertain parameter at its central value")
-    p.add_argument("--fix", action="append", default=[], metavar="KEY[,KEY…]",
-                   help="pin these parameters at their central values (paths as in parameters.csv)")
+    add_pinning_options(p)
     add_backend_options(p)
     p.set_defaults(func=main)
 

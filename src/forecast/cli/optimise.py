@@ -8,7 +8,8 @@ exits 2 naming the option. Method and limits: `forecast.runs.optimise`.
 """
 from __future__ import annotations
 
-from forecast.cli.options import add_backend_options, add_set_option, backend_of, progress_bar, set_items
+from forecast.cli.options import (add_backend_options, add_pinning_options, add_set_option,
+                                   backend_of, progress_bar, set_items)
 from forecast.core.errors import InputError
 
 
@@ -26,7 +27,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--max-evals", type=int, default=24, metavar="M", help="candidates evaluated at most (default 24)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     add_set_option(p)
-    p.add_argument("--central", action="store_true", help="pin every uncertain parameter at its central value")
+    add_pinning_options(p, fix=False)
     p.add_argument("--out", required=True, metavar="DIR", help="the folder written")
     add_backend_options(p)
     p.set_defaults(func=main)

@@ -18,6 +18,14 @@ def set_items(args) -> tuple:
     return parse_sets(args.sets)
 
 
+def add_pinning_options(p, fix: bool = True) -> None:
+    """--central, and (with `fix`) --fix KEY[,KEY…]: parameters at their central values."""
+    p.add_argument("--central", action="store_true", help="pin every uncertain parameter at its central value")
+    if fix:
+        p.add_argument("--fix", action="append", default=[], metavar="KEY[,KEY…]",
+                       help="pin these parameters at their central values (paths as in parameters.csv, or a section)")
+
+
 def add_backend_options(p) -> None:
     p.add_argument("--backend", choices=("serial", "processes", "dask"),
                    help="where replications run (default: processes on all cores)")
@@ -32,7 +40,8 @@ def backend_of(args) -> str:
         raise InputError("--workers", "", f"{args.workers} workers", "a whole number ≥ 1")
     backend = args.backend or ("dask" if args.scheduler else "processes")
     if args.scheduler and backend != "dask":
-        raise InputError("--scheduler", "", f"a scheduler address needs --backend dask, not {backend}", "--backend dask")
+        raise InputError("--scheduler", "", f"a scheduler address needs --backend dask, not {backend}",
+                         "--backend dask")
     return backend
 
 

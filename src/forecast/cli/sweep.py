@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from forecast.cli.options import add_backend_options, add_set_option, backend_of, progress_bar, set_items
+from forecast.cli.options import (add_backend_options, add_pinning_options, add_set_option,
+                                   backend_of, progress_bar, set_items)
 from forecast.core.errors import InputError
 
 
@@ -18,9 +19,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--out", help="sweep folder (default results/sweep-<scenario name>)")
     add_set_option(p, "a one-off change of the base (every point starts from it)")
-    p.add_argument("--central", action="store_true", help="pin every uncertain parameter at its central value")
-    p.add_argument("--fix", action="append", default=[], metavar="KEY[,KEY…]",
-                   help="pin these parameters at their central values")
+    add_pinning_options(p)
     add_backend_options(p)
     p.set_defaults(func=main)
 

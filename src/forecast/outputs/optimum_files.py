@@ -24,6 +24,7 @@ import tomli_w
 
 from forecast.core.atomic import atomic_dir
 from forecast.runs.provenance import write_provenance
+from forecast.scenario.settings import lookup
 
 WAN = 10_000.0
 
@@ -39,15 +40,6 @@ def points_table(found, keys: list, within: bool) -> pd.DataFrame:
             row |= {"p_within_returns": e.p_within, "p_within_returns_se": e.p_within_se}
         rows.append(row | {"feasible": c.feasible})
     return pd.DataFrame(rows)
-
-
-def _lookup(spec: dict, key: str):
-    node = spec
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _put(tree: dict, key: str, value) -> None:
@@ -75,7 +67,7 @@ def optimum_overlay(scenario_path: Path, out: Path, scenario, setting: dict, set
                                     f"(P({target} met) ≥ {probability:g})"}}
     values = {s.key: s.value for s in sets} | dict(setting)
     for key, value in values.items():
-        node = _lookup(spec, key)
+        node = lookup(spec, key)
         _put(tree, key, node if isinstance(node, dict) else value)
     return tree
 

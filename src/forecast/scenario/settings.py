@@ -64,6 +64,16 @@ def parse_sets(items) -> tuple[Setting, ...]:
     return tuple(s if isinstance(s, Setting) else parse_set(s) for s in items or ())
 
 
+def lookup(data: dict, key: str):
+    """The value at a dotted key of (scenario) data, or None where the path does not exist."""
+    node = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 def apply_settings(data: dict, origins: dict, settings) -> None:
     """Apply the settings to the merged scenario data in place, recording each key's origin as
     its `--set` so later validation errors name it."""

@@ -33,7 +33,7 @@ from forecast.outputs.labels import Labels
 from forecast.outputs.planner_report import compare_view, optimise_view, sweep_view
 from forecast.outputs.planner_report.workbook import write_compare_workbook, write_sweep_workbook
 from forecast.outputs.report import CSS_FILE
-from forecast.outputs.report.chromium import CHROMIUM_HINT, find_chromium, print_pdf
+from forecast.outputs.report.chromium import chromium_for, print_pdf, report_folder
 
 HERE = Path(__file__).parent
 #: summary file → the kind of planner's folder it marks
@@ -90,15 +90,8 @@ def write_planner_report(folder: str | Path, out: str | Path | None = None, pdf:
     if kind is None:
         raise InputError(str(folder), "", f"no {' or '.join(MARKERS)}", "a folder written by `forecast compare`, "
                          "`forecast sweep` or `forecast optimise`")
-    target = Path(out) if out else folder / "report"
-    src, dst = folder.resolve(), target.resolve()
-    if dst == src or dst in src.parents:
-        raise InputError(str(target), "--out", "would replace the folder it reads",
-                         "a folder outside it, e.g. FOLDER/report (the default)")
-    chromium = find_chromium() if pdf is not False else None
-    if pdf is True and not chromium:
-        raise InputError("--pdf", "", "no Chromium to print the PDF with: " + CHROMIUM_HINT,
-                         "Chromium installed, or leave out --pdf (the PDF is then printed when Chromium is there)")
+    target = report_folder(folder, out, "folder")
+    chromium = chromium_for(pdf)
     view = VIEWS[kind]
     data = view.load(folder)
     ctx = view.context(folder, data)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.core.errors import InputError
-from forecast.outputs.labels import NAME_FIELDS, WAN
+from forecast.outputs.labels import WAN, Labels
 from forecast.scenario.scenario import Scenario
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "planner_labels.toml"
@@ -32,21 +32,13 @@ def catalogue() -> dict:
     return tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
 
 
-class PlannerLabels:
-    """The planner catalogue's texts, with one scenario's names filled in."""
+class PlannerLabels(Labels):
+    """The planner catalogue's texts, with one scenario's names filled in: `Labels` (its lookup
+    and names) reading planner_labels.toml instead of labels.toml."""
 
     def __init__(self, scenario: Scenario | None = None):
+        super().__init__(LANG, scenario)
         self.texts = catalogue()[LANG]
-        self.names = ({field: scenario.name_in(key, LANG) for field, key in NAME_FIELDS.items()}
-                      if scenario is not None else {})
-
-    def __call__(self, key: str, **values) -> str:
-        node = self.texts
-        for part in key.split("."):
-            node = node[part]
-        if not isinstance(node, str):
-            raise KeyError(f"{key} is a group of the planner catalogue, not a text")
-        return node.format(**self.names, **values)
 
     def note(self, text) -> str:
         """A note comparison.py wrote (English) in Chinese; '' for none. A note the catalogue

@@ -23,10 +23,9 @@ from pathlib import Path
 import jinja2
 
 from forecast.core.atomic import atomic_dir
-from forecast.core.errors import InputError
 from forecast.outputs.budget import Budget, load
 from forecast.outputs.labels import Labels
-from forecast.outputs.report.chromium import CHROMIUM_HINT, find_chromium, print_pdf
+from forecast.outputs.report.chromium import CHROMIUM_HINT, chromium_for, find_chromium, print_pdf, report_folder
 from forecast.outputs.sensitivity_view import find_drivers
 from forecast.outputs.report.context import context
 from forecast.outputs.report_charts import write_charts
@@ -71,15 +70,8 @@ def build_report(results_dir: str | Path, out_dir: str | Path | None = None, lan
     each figure's leading drivers."""
     Labels(lang)  # an unknown language is refused before anything is read
     results_dir = Path(results_dir)
-    out = Path(out_dir) if out_dir else results_dir / "report"
-    res, target = results_dir.resolve(), out.resolve()
-    if target == res or target in res.parents:
-        raise InputError(str(out), "--out", "would replace the results folder it reads",
-                         "a folder outside the results, e.g. RESULTS_DIR/report (the default)")
-    chromium = find_chromium() if pdf is not False else None
-    if pdf is True and not chromium:
-        raise InputError("--pdf", "", "no Chromium to print the PDF with: " + CHROMIUM_HINT,
-                         "Chromium installed, or leave out --pdf (the PDF is then printed when Chromium is there)")
+    out = report_folder(results_dir, out_dir, "results folder")
+    chromium = chromium_for(pdf)
     b = load(results_dir)
     b.drivers = find_drivers(results_dir, b.scenario, sensitivity)
     with atomic_dir(out) as tmp:

@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from forecast.core.errors import InputError
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 CHROMIUM_HINT = ("Chromium is needed to print the PDF: install it (Debian/Ubuntu: `apt-get install chromium`, "
                  "macOS: `brew install --cask chromium`) or set FORECAST_CHROMIUM to a Chrome/Chromium executable")
@@ -26,6 +28,27 @@ def find_chromium() -> str | None:
         if path:
             return path
     return None
+
+
+def chromium_for(pdf: bool | None) -> str | None:
+    """The Chromium a report prints its PDF with: `pdf` None prints when Chromium is found,
+    True requires it (InputError naming --pdf, before anything is written), False skips it."""
+    chromium = find_chromium() if pdf is not False else None
+    if pdf is True and not chromium:
+        raise InputError("--pdf", "", "no Chromium to print the PDF with: " + CHROMIUM_HINT,
+                         "Chromium installed, or leave out --pdf (the PDF is then printed when Chromium is there)")
+    return chromium
+
+
+def report_folder(source: Path, out: str | Path | None, what: str) -> Path:
+    """Where a report of the folder `source` goes: `out`, default SOURCE/report; refused when it
+    would replace the folder it reads (`what` names that folder in the message)."""
+    target = Path(out) if out else Path(source) / "report"
+    src, dst = Path(source).resolve(), target.resolve()
+    if dst == src or dst in src.parents:
+        raise InputError(str(target), "--out", f"would replace the {what} it reads",
+                         f"a folder outside it, e.g. {Path(source).name}/report (the default)")
+    return target
 
 
 def run_chromium(chromium: str, args: list, timeout: float = 180) -> subprocess.CompletedProcess:
