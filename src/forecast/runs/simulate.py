@@ -82,17 +82,19 @@ class Result:
 
 
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain: bool = True,
-             options: Options | None = None, fixed: frozenset = frozenset(), at: dict | None = None) -> Result:
+             options: Options | None = None, fixed: frozenset = frozenset(), at: dict | None = None,
+             given: dict | None = None) -> Result:
     """Simulate one future of the scenario.
 
     Each uncertain parameter is drawn once (epistemic) from one child of the replication's
     seed; the dynamics (aleatory) use another. With `uncertain=False` parameters take their
     central values; `fixed` pins some of them (`Scenario.fixed_parameters`); `at` (path →
-    quantile) places some at given quantiles of their distributions (a sensitivity design point).
+    quantile) places some at given quantiles of their distributions (a sensitivity design point);
+    `given` (path → value) sets some outright (a re-forecast's posterior draw, `runs.execution`).
     """
     ss = replication_seed(seed, replication)
     param_ss, dynamics_ss = ss.spawn(2)
-    values = scenario.resolve(param_ss if uncertain else None, fixed, at)
+    values = scenario.resolve(param_ss if uncertain else None, fixed, at, given)
     sim = Simulation(scenario, values, dynamics_ss, options)
     sim.run()
     owed: dict = {}

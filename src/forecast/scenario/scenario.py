@@ -85,12 +85,18 @@ class Scenario:
         return resolve_fixed(keys, self.parameter_specs())
 
     def resolve(self, seed_sequence: np.random.SeedSequence | None = None, fixed: frozenset = frozenset(),
-                at: dict | None = None) -> Values:
+                at: dict | None = None, given: dict | None = None) -> Values:
         """Every parameter as a number — drawn (jointly where `[correlations]` says so, see
         `draws.py`) from its named stream, or its central value when `seed_sequence` is None
-        or the path is in `fixed`; `at` places parameters at given quantiles (a design point) —
-        returned as typed sections."""
+        or the path is in `fixed`; `at` places parameters at given quantiles (a design point);
+        `given` (path → value) sets some outright after the draw (a posterior draw made
+        elsewhere, e.g. `runs.execution`) — returned as typed sections."""
         drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed, at)
+        if given:
+            unknown = sorted(set(given) - set(drawn))
+            if unknown:
+                raise KeyError(f"not parameters of this scenario: {', '.join(unknown)}")
+            drawn = {**drawn, **given}
 
         def section(cls, path: str, specs: dict):
             values = {}
