@@ -28,3 +28,12 @@ class Arrivals:
         if rate <= 0:
             return 0
         return max(0, int(poisson.ppf(self.u[t], rate)))
+
+    def counts(self, rates: np.ndarray) -> np.ndarray:
+        """`count(t, rates[t])` of every month t, from one vectorised quantile call (the same
+        numbers: the quantile is computed element by element); for rates known in advance,
+        since one call to scipy costs as much as a month's worth of the model's arithmetic."""
+        rates = np.asarray(rates, dtype=float)
+        positive = rates > 0
+        q = poisson.ppf(self.u, np.where(positive, rates, 1.0))
+        return np.where(positive, np.maximum(q, 0), 0).astype(np.int64)

@@ -107,10 +107,13 @@ class Simulation:
         self.mentoring = Mentoring()
         self.min_months = values.ladder.min_months.copy()
         self.min_months[ladder.TOP] = NEVER
+        #: workers in the district by level, kept up to date by `add_workers`, `promote` and
+        #: `deactivate` (the only writers of `level` and `active`), so a snapshot is a copy, not a count
+        self.by_level = np.zeros(ladder.TOP + 1, dtype=np.int64)
         rng = self.rng("population")
         self.employers = build_employers(values.population, rng)
         self.n0 = int(values.population.employed)
-        self.workers = Workers(int(self.n0 * 1.6) + 1000)
+        self.workers = Workers(self._capacity())
         self.add_workers(self.n0, 0, rng, initial=True)
         self.steps = {"demography": Demography(self)}
         for step in STEPS:
@@ -119,6 +122,16 @@ class Simulation:
                 self.steps[step.name] = cls(self, cls.params(values))
         self.queues = {name: np.zeros(self.T, dtype=np.int64) for name, p in self.steps.items()
                        if hasattr(p, "waiting")}
+
+    def _capacity(self) -> int:
+        """Rows to reserve for the workers: the start population and the arrivals to expect
+        (hires replacing turnover, about 2 % retirements a year, and growth, with 1 % a year to
+        spare: the Huishan runs use 90–97 % of the rows). Why: a table that
+        runs out of rows is copied into one a quarter larger, which costs time and, while both
+        are held, memory."""
+        flows, years = self.values.flows, self.T / 12
+        churn = flows.turnover + 0.02 if self.options.demography else 0.0
+        return int(self.n0 * (1.0 + years * (churn + max(flows.growth, 0.0) + 0.01))) + 1000
 
     def _enabled(self, name: str) -> bool:
         chosen = self.options.pathways
@@ -177,10 +190,7 @@ class Simulation:
 
     def snapshot(self, t: int) -> None:
         """Stocks by level and queue lengths at the end of month t."""
-        w = self.workers
-        active, level = w.active, w.level
-        # one comparison per level: much faster than bincount over a boolean-masked copy
-        self.stocks[t] = [np.count_nonzero(active & (level == k)) for k in range(ladder.TOP + 1)]
+        self.stocks[t] = self.by_level
         for name, lengths in self.queues.items():
             lengths[t] = self.steps[name].waiting()
 
@@ -222,15 +232,19 @@ class Simulation:
                                employer=draw_employers(self.employers, k, rng), active=True,
                                sector=rng.random(k) < pop.sector_share, graduate=graduate)
         self.workers.eligible_from[new] = self.eligible_from(new)
+        self.by_level += np.bincount(self.workers.level[new], minlength=ladder.TOP + 1)
         return new
 
     def promote(self, idx: np.ndarray, new_levels: np.ndarray, t: int, programme: str,
                 recipient: np.ndarray | str = "", recipient_kind: str = "", contributor=None) -> None:
-        """Move workers up the ladder and emit a certificate event for each (level ≥ 初级工)."""
+        """Move workers (distinct ids) up the ladder and emit a certificate event for each (level ≥ 初级工)."""
         if not len(idx):
             return
         w = self.workers
+        present = w.active[idx]
+        self.by_level -= np.bincount(w.level[idx[present]], minlength=ladder.TOP + 1)
         w.level[idx] = new_levels
+        self.by_level += np.bincount(w.level[idx[present]], minlength=ladder.TOP + 1)
         w.since[idx] = t
         w.eligible_from[idx] = self.eligible_from(idx)
         cert = new_levels >= ladder.SKILLED_MIN
@@ -243,8 +257,9 @@ class Simulation:
             listener(idx, new_levels, t)
 
     def deactivate(self, idx: np.ndarray) -> None:
-        """Workers leaving the district: they hold no title and no pairing any more."""
+        """Workers leaving the district (distinct ids): they hold no title and no pairing any more."""
         w = self.workers
+        self.by_level -= np.bincount(w.level[idx[w.active[idx]]], minlength=ladder.TOP + 1)
         w.active[idx] = False
         w.craftsman[idx] = False
         for listener in self.on_exit:

@@ -33,34 +33,41 @@ class EventLog:
         chunks = self.chunks
         if clear:
             self.chunks = []
-        total = sum(n for n, _ in chunks)
+        sizes = [n for n, _ in chunks]
+        total = sum(sizes)
         order = None
         data = {}
         for col in ("date",) + tuple(c for c in COLUMNS if c != "date"):
             dtype, empty, _ = COLUMNS[col]
-            parts = []
-            for n, chunk in chunks:
-                v = chunk.pop(col, empty) if clear else chunk.get(col, empty)
-                if isinstance(v, LazyIds):
-                    parts.append(v)
-                    continue
-                if col in ("date", "paired_on"):
-                    v = np.datetime64("NaT", "D") if v is pd.NaT else np.asarray(v, dtype="datetime64[D]")
-                elif dtype == "object" and np.ndim(v) == 0:
-                    v = np.array(v, dtype=object)  # one shared str object for the chunk, not one per row
-                parts.append(np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else np.asarray(v))
+            parts = [chunk.pop(col, empty) if clear else chunk.get(col, empty) for _, chunk in chunks]
             _materialise(parts)
-            if parts:
-                arr = np.concatenate(parts) if col not in ("date", "paired_on") else \
-                    np.concatenate(parts).astype("datetime64[s]")
-            else:
-                arr = np.empty(0)
+            arr = _column(col, dtype, parts, sizes, total)
             del parts
             if col == "date":
                 order = np.argsort(arr, kind="stable")
             data[col] = pd.Series(arr[order], dtype=dtype) if total else pd.Series([], dtype=dtype)
             del arr
         return pd.DataFrame({col: data[col] for col in COLUMNS})
+
+
+def _column(col: str, dtype: str, parts: list, sizes: list, total: int) -> np.ndarray:
+    """One column of the table in emission order: each chunk's scalar or array written into
+    its slice of one preallocated array (a scalar fills its slice), of the type concatenating
+    the parts would give (dates as datetime64[s]; scalars of text columns as objects)."""
+    if col in ("date", "paired_on"):
+        parts = [np.datetime64("NaT", "D") if v is pd.NaT else np.asarray(v, dtype="datetime64[D]") for v in parts]
+        kind = np.dtype("datetime64[s]")
+    elif dtype == "object":
+        kind = np.dtype(object)
+    else:
+        parts = [np.asarray(v) for v in parts]
+        kind = np.result_type(*[v.dtype for v in parts]) if parts else np.dtype(float)
+    arr = np.empty(total, dtype=kind)
+    start = 0
+    for v, n in zip(parts, sizes):
+        arr[start:start + n] = v
+        start += n
+    return arr
 
 
 def ids(prefix: str, numbers) -> np.ndarray:

@@ -49,8 +49,10 @@ def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True, 
     # a successor policy with the same rules (the scenario's reading) keeps paying after valid_to
     valid_to = np.datetime64("9999-12-31") if policy.successor else np.datetime64(policy.valid_to, "D")
     kinds = events["event"].to_numpy(object)
+    kind_codes, kind_names = pd.factorize(kinds)   # one pass over the events, then integer comparisons
+    code_of = {name: code for code, name in enumerate(kind_names.tolist())}
     for rule in policy.rules:
-        idx = np.flatnonzero(kinds == rule.event)
+        idx = np.flatnonzero(kind_codes == code_of.get(rule.event, -2))
         if not len(idx):
             continue
         ev = events.iloc[idx]
@@ -67,7 +69,8 @@ def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True, 
         if paid.any():
             lag = 0 if lags is None else int(lags.get(rule.id, 0))
             lines.append(_lines(rule, ev[paid], base[paid], idx[paid], policy.uplift_rate, lag))
-    ledger = (pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=LEDGER_COLUMNS))
+    ledger = (pd.DataFrame({c: np.concatenate([part[c] for part in lines]) for c in LEDGER_COLUMNS}) if lines
+              else pd.DataFrame(columns=LEDGER_COLUMNS))
     ledger = ledger.sort_values(["date", "event_index", "rule"], kind="stable").reset_index(drop=True)
     rejections = pd.DataFrame(columns=REJECTION_COLUMNS)
     if explain:
@@ -95,39 +98,55 @@ def _validity(rule: Rule, ev: pd.DataFrame, why: np.ndarray, start, end) -> np.n
     after = (anchor > end) & (not rule.after_policy)
     what = "pairing" if rule.anchor == "paired_on" else "event"
     out = np.array(why, dtype=object)
-    for i in np.flatnonzero((why == "") & (before | after)):
-        out[i] = f"{what} dated {anchor[i]}, outside the policy's validity {start}–{end}"
+    outside = np.flatnonzero((why == "") & (before | after))
+    if len(outside):   # the dates as text all at once (datetime64[D] prints as YYYY-MM-DD either way)
+        out[outside] = [f"{what} dated {d}, outside the policy's validity {start}–{end}"
+                        for d in np.datetime_as_string(anchor[outside], unit="D")]
     return out
 
 
 def _once_only(rule: Rule, ev: pd.DataFrame, base: np.ndarray, why: np.ndarray) -> np.ndarray:
-    """A reward paid once per key (station, college-year, apprentice milestone): later claims earn nothing."""
+    """A reward paid once per key (station, college-year, apprentice milestone): later claims earn nothing.
+
+    The claims' keys are numbered with `pd.factorize` (missing keys share one number, as in
+    `DataFrame.duplicated`), so a repeat is a claim whose key number appeared before; only the
+    repeats' texts are written. A key with a missing part has no first claim to name ('nan',
+    as a pandas group-by drops such keys)."""
     if not rule.once_per:
         return why
-    keys = pd.DataFrame({k: (ev["date"].dt.year.to_numpy() if k == "year" else ev[k].to_numpy())
-                         for k in rule.once_per})
     payable = np.flatnonzero(base > 0)
-    claims = keys.iloc[payable].reset_index(drop=True)
-    claims["first_date"] = ev["date"].dt.date.to_numpy()[payable]
-    first = claims.groupby(list(rule.once_per), sort=False)["first_date"].transform("first").to_numpy()
-    repeat = claims.duplicated(subset=list(rule.once_per), keep="first").to_numpy()
+    group = np.zeros(len(payable), dtype=np.int64)
+    missing = np.zeros(len(payable), dtype=bool)
+    for k in rule.once_per:
+        values = ev["date"].dt.year.to_numpy() if k == "year" else ev[k].to_numpy()
+        codes, uniques = pd.factorize(values[payable])
+        missing |= codes < 0
+        group = pd.factorize(group * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
+    _, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+    first_of = first[inverse.reshape(-1)]
+    repeat = first_of != np.arange(len(payable))
+    dates = np.datetime_as_string(ev["date"].to_numpy()[payable[first_of[repeat]]], unit="D")
     text = np.array(why, dtype=object)
-    for pos, d in zip(payable[repeat], first[repeat]):
-        text[pos] = f"already paid once for this {', '.join(rule.once_per)} (first on {d})"
+    for pos, d, gone in zip(payable[repeat], dates, missing[repeat]):
+        text[pos] = f"already paid once for this {', '.join(rule.once_per)} (first on {'nan' if gone else d})"
     return text
 
 
 def _lines(rule: Rule, ev: pd.DataFrame, base: np.ndarray, idx: np.ndarray, uplift_rate: float,
-           lag: int) -> pd.DataFrame:
+           lag: int) -> dict:
+    """The payout lines of one rule, as ledger columns (numpy arrays; one table is made of all
+    rules' lines at the end, not one per rule)."""
+    n = len(idx)
     rate = np.where(ev["contributor"].to_numpy(bool) & rule.uplift, uplift_rate, 0.0)
     uplift = np.round(base * rate, 2)
     date = ev["date"].to_numpy()
     paid_on = pd.to_datetime(add_months(date, lag)) if lag else pd.to_datetime(date)
-    return pd.DataFrame({
-        "date": date, "paid_on": paid_on, "year": paid_on.year.to_numpy(), "rule": rule.id,
-        "article": rule.article, "recipient_kind": rule.recipient_kind, "recipient": ev["recipient"].to_numpy(),
+    return {
+        "date": date, "paid_on": paid_on.to_numpy(), "year": paid_on.year.to_numpy(),
+        "rule": np.full(n, rule.id, dtype=object), "article": np.full(n, rule.article, dtype=object),
+        "recipient_kind": np.full(n, rule.recipient_kind, dtype=object), "recipient": ev["recipient"].to_numpy(),
         "person": ev["person"].to_numpy(), "base": base, "uplift_rate": rate, "uplift": uplift,
-        "amount": base + uplift, "in_kind": rule.in_kind, "event_index": idx})
+        "amount": base + uplift, "in_kind": np.full(n, rule.in_kind), "event_index": idx}
 
 
 def outlays_by_year(ledger: pd.DataFrame, rule_ids: list[str], years: list[int], in_kind: bool = False) -> pd.DataFrame:

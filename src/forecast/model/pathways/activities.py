@@ -20,9 +20,9 @@ class Activities(Pathway):
     def __init__(self, sim, specs: dict):
         self.sim, self.specs = sim, specs
         self.rng = {name: sim.rng("activity:" + name) for name in specs}
-        self.arrivals = {name: sim.arrivals("activity:" + name) for name in specs}
         months = sim.date(np.arange(sim.T))
         self.rate = {name: monthly_volume(a.per_year, a, sim.scenario, months) / 12 for name, a in specs.items()}
+        self.arrivals = {name: sim.arrivals("activity:" + name).counts(self.rate[name]) for name in specs}
 
     def step(self, t: int) -> None:
         sim = self.sim
@@ -31,7 +31,7 @@ class Activities(Pathway):
         crafts = np.flatnonzero(sim.workers.craftsman)
         for name, a in self.specs.items():
             rng = self.rng[name]
-            k = self.arrivals[name].count(t, self.rate[name][t])
+            k = int(self.arrivals[name][t])
             if not k or not len(crafts):
                 continue
             who = rng.choice(crafts, k)

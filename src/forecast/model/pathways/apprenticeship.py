@@ -27,6 +27,7 @@ import simpy
 from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
+from forecast.model.population import at_levels
 from forecast.model.tail import milestone_value
 from forecast.policy import ladder
 
@@ -65,8 +66,8 @@ class Apprenticeship(Pathway):
     def __init__(self, sim, p):
         self.sim, self.p = sim, p
         self.rng = sim.rng("apprenticeship")
-        self.arrivals = sim.arrivals("apprenticeship")
         self.per_month = monthly_volume(p.pairings_per_year, p, sim.scenario, sim.date(np.arange(sim.T))) / 12
+        self.arrivals = sim.arrivals("apprenticeship").counts(self.per_month)
         self.capacity = int(p.master_capacity) if sim.options.capacities else 10 ** 6
         self.taught = np.zeros(ladder.TOP + 1, bool)
         self.taught[p.apprentice_levels] = True
@@ -94,16 +95,16 @@ class Apprenticeship(Pathway):
         sim, p, w, rng = self.sim, self.p, self.sim.workers, self.rng
         self._draw_traits()
         if sim.in_policy(t):
-            for _ in range(self.arrivals.count(t, self.per_month[t])):
+            for _ in range(int(self.arrivals[t])):
                 sim.env.process(self._pairing(self.slots.get()))
         waiting = len(self.slots.get_queue)
         if not waiting:
             return
-        free = w.active & (w.level >= p.master_min_level) & (w.craftsman | w.master)
-        busy, load = np.unique(self.pairs.master[self.pairs.open_ids()], return_counts=True)
-        free[busy[load >= self.capacity]] = False   # masters whose slots are all taken
-        masters = np.flatnonzero(free)
-        pupils = np.flatnonzero(w.active & (w.pair < 0) & _at_levels(w.level, self.taught))
+        masters = self._free_masters()
+        pupils = at_levels(w.level, np.flatnonzero(self.taught))
+        pupils &= w.active
+        pupils &= w.pair < 0
+        pupils = np.flatnonzero(pupils)
         k = min(waiting, len(masters), len(pupils))
         if not k:
             return
@@ -122,6 +123,14 @@ class Apprenticeship(Pathway):
         for q in pair_ids:   # the first requests in the queue get these slots, in order
             self.slots.put(int(q))
 
+    def _free_masters(self) -> np.ndarray:
+        """Masters in the district with a free slot, in id order."""
+        w = self.sim.workers
+        free = w.active & (w.level >= self.p.master_min_level) & (w.craftsman | w.master)
+        busy, load = np.unique(self.pairs.master[self.pairs.open_ids()], return_counts=True)
+        free[busy[load >= self.capacity]] = False   # masters whose slots are all taken
+        return np.flatnonzero(free)
+
     def _apprentices(self, masters: np.ndarray, pupils: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """An apprentice below each master's level, drawn without replacement (private employers
         likelier); masters at the lowest levels choose first, having the fewest candidates. A
@@ -132,13 +141,17 @@ class Apprenticeship(Pathway):
         masters = masters[order]
         taken = np.zeros(len(pupils), bool)
         out_m, out_a = [], []
-        for lv in np.unique(w.level[masters]):
-            group = masters[w.level[masters] == lv]
-            cand = np.flatnonzero(~taken & (w.level[pupils] < lv))
+        # the pupils' levels and weights, gathered once for all master levels
+        pupil_level = w.level[pupils]
+        weight = np.where(state[w.employer[pupils]], 1.0, p.private_apprentice_weight)
+        master_level = w.level[masters]
+        for lv in np.unique(master_level):
+            group = masters[master_level == lv]
+            cand = np.flatnonzero(~taken & (pupil_level < lv))
             n = min(len(group), len(cand))
             if not n:
                 continue
-            aw = np.where(state[w.employer[pupils[cand]]], 1.0, p.private_apprentice_weight)
+            aw = weight[cand]
             pick = rng.choice(cand, n, replace=False, p=aw / aw.sum())
             taken[pick] = True
             out_m.append(group[:n])
@@ -214,11 +227,3 @@ class Apprenticeship(Pathway):
             sim.log.emit("apprentice_certified", sim.date(t), recipient_kind="master", recipient=ids("W", masters),
                          person=ids("W", idx[paired][within]), level=new_levels[paired][within],
                          paired_on=sim.date(start[within]), contributor=sim.contributor(masters))
-
-
-def _at_levels(level: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """level ∈ levels, by one comparison per level (faster than indexing a table by level)."""
-    out = np.zeros(len(level), bool)
-    for lv in np.flatnonzero(levels):
-        out |= level == lv
-    return out

@@ -22,11 +22,11 @@ class Colleges(Pathway):
     def __init__(self, sim, p):
         self.sim, self.p = sim, p
         rng = self.rng = sim.rng("colleges")
-        self.arrivals = sim.arrivals("colleges")
         self.n = int(p.colleges)
         self.share = rng.dirichlet(np.full(self.n, p.concentration))
         self.contrib = rng.random(self.n) < p.contributor_share
         self.per_year = monthly_volume(p.staying_per_year, p, sim.scenario, sim.date(np.arange(sim.T)))
+        self.arrivals = sim.arrivals("colleges").counts(self.per_year)
         self.mix = p.graduate_level_mix / p.graduate_level_mix.sum()
         prize_p = np.array([p.first_prize_share, p.second_prize_share,
                             max(0.0, 1 - p.first_prize_share - p.second_prize_share)])
@@ -37,7 +37,7 @@ class Colleges(Pathway):
         sim, p, rng, w = self.sim, self.p, self.rng, self.sim.workers
         month = sim.month_of_year(t)
         if month == p.graduation_month:
-            k = self.arrivals.count(t, self.per_year[t])
+            k = int(self.arrivals[t])
             college = rng.choice(self.n, k, p=self.share)
             levels = rng.choice(ladder.TOP + 1, k, p=self.mix).astype(np.int8)
             ages = rng.uniform(19, 23, k)

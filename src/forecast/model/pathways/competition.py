@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecast.model.pathways.base import Pathway
+from forecast.model.population import at_levels
 
 
 class Competition(Pathway):
@@ -20,7 +21,7 @@ class Competition(Pathway):
         sim, p, w = self.sim, self.p, self.sim.workers
         if not (sim.in_policy(t) and sim.month_of_year(t) == p.month):
             return
-        pool = np.flatnonzero(w.active & np.isin(w.level, self.levels))
+        pool = np.flatnonzero(w.active & at_levels(w.level, self.levels))
         entrants = self.rng.choice(pool, min(int(p.entrants), len(pool)), replace=False)
         promoted = entrants[self.rng.random(len(entrants)) < p.double_pass_share]
         promoted = promoted[w.level[promoted] < p.promote_max_level]

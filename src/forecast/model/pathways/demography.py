@@ -22,6 +22,6 @@ class Demography:
         sim.deactivate(leaving)
         sim.record_flow(t, "exits", len(leaving))
         target = sim.n0 * (1.0 + self.growth) ** (t / 12.0)
-        hires = max(0, int(round(target - np.count_nonzero(w.active))))
+        hires = max(0, int(round(target - int(sim.by_level.sum()))))   # by_level: the workers in the district
         sim.add_workers(hires, t, self.rng)
         sim.record_flow(t, "hires", hires)

@@ -30,7 +30,6 @@ class _Kind:
     def __init__(self, sim, name: str, e):
         self.name, self.e = name, e
         self.rng = rng = sim.rng("entity:" + name)
-        self.counts = sim.arrivals("entity:" + name)
         k0 = int(e.initial)
         age = rng.uniform(0, 2 * (e.initial_age_years or 0.0), k0) * 12
         self.born = list(-np.round(age).astype(int))
@@ -42,6 +41,7 @@ class _Kind:
             months = sim.date(np.arange(sim.T))
             self.rate = (monthly_volume(e.new_per_year, e, sim.scenario, months) if e.rewarded()
                          else np.full(sim.T, e.new_per_year)) / 12
+        self.counts = sim.arrivals("entity:" + name).counts(self.rate)
         self.success = monthly(e.success_per_year) if e.rewarded() else 0.0
         self.built_t = None if e.planned is None else sim.policy_start_t + int(e.built_month)
 
@@ -49,7 +49,7 @@ class _Kind:
         """New bodies in month t."""
         e = self.e
         if e.new_per_year is not None:
-            return self.counts.count(t, self.rate[t])
+            return int(self.counts[t])
         if e.per_year_scheduled is not None:
             k, m = int(e.per_year_scheduled), sim.month_of_year(t) - 1   # month of year 0–11
             return (k * (m + 1)) // 12 - (k * m) // 12

@@ -25,6 +25,7 @@ from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.pathways.self_evaluation import next_level
+from forecast.model.population import at_levels
 from forecast.policy import ladder
 
 
@@ -55,10 +56,13 @@ class NightSchool(Pathway):
             if t > sim.policy_start_t:
                 self.waitlist = self.waitlist[:0]   # the programme has closed: nobody waits for it
             return
-        still = self.waitlist[w.active[self.waitlist] & self.starts[w.level[self.waitlist]]]
+        still = self.waitlist[self._on_list()]
         waiting = np.zeros(w.n, bool)
         waiting[still] = True
-        pool = np.flatnonzero(w.active & (w.eligible_from <= t) & self.starts[w.level] & ~waiting)
+        pool = w.active & (w.eligible_from <= t)
+        pool &= at_levels(w.level, np.flatnonzero(self.starts))   # = self.starts[w.level], without int8 → intp
+        pool &= ~waiting
+        pool = np.flatnonzero(pool)
         applicants = pool[rng.random(len(pool)) < self.apply_rate[t]]
         self._offer(int(self.seats_by_month[t]))
         queue = np.concatenate([still, rng.permutation(applicants)])
@@ -80,9 +84,12 @@ class NightSchool(Pathway):
     def waiting(self) -> int:
         """Learners waiting for a seat: on the list (still eligible) or admitted to an intake
         whose seats are still held by a running course."""
+        return int(np.count_nonzero(self._on_list()) + self.admitted)
+
+    def _on_list(self) -> np.ndarray:
+        """Which of the waiting list are still in the district and at a level the school teaches from."""
         w = self.sim.workers
-        on_list = np.count_nonzero(w.active[self.waitlist] & self.starts[w.level[self.waitlist]])
-        return int(on_list + self.admitted)
+        return w.active[self.waitlist] & at_levels(w.level[self.waitlist], np.flatnonzero(self.starts))
 
     def _course(self, enrolled: np.ndarray):
         """One term's course: take the seats (waiting if need be), teach, examine, free the seats."""

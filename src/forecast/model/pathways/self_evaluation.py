@@ -31,20 +31,43 @@ class SelfEvaluation(Pathway):
 
     def step(self, t: int) -> None:
         sim, w, rng = self.sim, self.sim.workers, self.rng
-        eligible = w.active & (w.eligible_from <= t) & (w.level < ladder.TOP)
+        eligible = w.active & (w.eligible_from <= t)
+        eligible &= w.level < ladder.TOP
         idx = np.flatnonzero(eligible)
-        prob = self.rate_month.take(w.level.take(idx))
-        # positions within idx of the (few) mentored apprentices
-        mentored = np.searchsorted(idx, np.flatnonzero(eligible & w.mentored))
-        if len(mentored):
-            prob[mentored] = np.minimum(1.0, prob[mentored] * sim.mentoring.rate_factor)
-        idx = idx[rng.random(len(idx)) < prob]
+        u = rng.random(len(idx))
+        idx = idx[self._certifies(u, idx)]
         new = next_level(w.level[idx])
         appointed = new >= ladder.SPECIAL
         sim.promote(idx[~appointed], new[~appointed], t, "self_evaluation")
         sim.promote(idx[appointed], new[appointed], t, "appointment")
         if self.entry > 0:
-            # t - birth < max_age, without an array for t - birth
-            young = np.flatnonzero(w.active & (w.level == ladder.UNCERTIFIED) & (w.birth > t - self.max_age))
+            young = self._young(t)
             start = young[rng.random(len(young)) < self.entry]
             sim.promote(start, np.full(len(start), ladder.APPRENTICE, np.int8), t, "apprenticeship_entry")
+
+    def _young(self, t: int) -> np.ndarray:
+        """Uncertified workers in the district younger than the entry age, in id order."""
+        w = self.sim.workers
+        young = w.level == ladder.UNCERTIFIED
+        young &= w.active
+        young &= w.birth > t - self.max_age   # t - birth < max_age, without an array for t - birth
+        return np.flatnonzero(young)
+
+    def _certifies(self, u: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Positions in `idx` (eligible workers) whose uniform `u` is below their chance: their
+        level's monthly rate, times the mentoring factor (at most 1) in an open pairing.
+
+        Why this shape: no chance exceeds `bound`, so only the few uniforms below it (a few
+        per cent) are compared with their worker's own chance; the rest fail whatever their
+        level. Same comparisons, same float64 chances, as comparing every worker's, without
+        gathering a chance for each of the hundreds of thousands of eligible workers."""
+        rate, factor = self.rate_month, self.sim.mentoring.rate_factor
+        top = rate.max()
+        bound = max(top, min(1.0, top * factor))
+        cand = np.flatnonzero(u < bound)
+        hit = idx[cand]
+        prob = rate.take(self.sim.workers.level.take(hit))
+        mentored = np.flatnonzero(self.sim.workers.mentored[hit])
+        if len(mentored):
+            prob[mentored] = np.minimum(1.0, prob[mentored] * factor)
+        return cand[u[cand] < prob]
