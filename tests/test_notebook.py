@@ -32,3 +32,10 @@ def test_planner_reforms_notebook_executes_without_errors():
     assert "independent SE" in text and "deadweight_share" in text and "yuan_per_unit" in text
     assert "2026" in text and "4000.0" in text          # the dated reform pays 4,000 from 2026
     assert "rules.HS-A8a.amount" in text and "out of sample" in text.lower()
+
+
+def test_budget_execution_notebook_executes_without_errors():
+    text = executed(NOTEBOOK.parent / "budget_execution.ipynb")
+    assert "actual to 2025-03-31: 298,090.00 yuan; forecast payouts: 298,090.00 yuan" in text
+    assert "expected year-end" in text and "posterior_mean" in text
+    assert "left out" in text and "90 % width" in text

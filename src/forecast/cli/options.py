@@ -1,7 +1,9 @@
 """Options several commands share: `--set`, the backends, pinned parameters and the progress bar."""
 from __future__ import annotations
 
+import argparse
 import contextlib
+import datetime as dt
 
 from forecast.core.errors import InputError
 
@@ -24,6 +26,15 @@ def add_pinning_options(p, fix: bool = True) -> None:
     if fix:
         p.add_argument("--fix", action="append", default=[], metavar="KEY[,KEY…]",
                        help="pin these parameters at their central values (paths as in parameters.csv, or a section)")
+
+
+def add_sampling_option(p) -> None:
+    """--sampling {random,rqmc}: how the replications draw the parameters' uniforms."""
+    p.add_argument("--sampling", choices=("random", "rqmc"), default="random",
+                   help="how the replications draw the uncertain parameters: random (plain Monte Carlo, the "
+                        "default) or rqmc (randomised quasi-Monte Carlo: stratified draws in 8 independent "
+                        "randomisations, standard errors from their spread; balanced at 8 × 2^m replications, "
+                        "e.g. 32, 64, 128)")
 
 
 def add_backend_options(p) -> None:
@@ -65,3 +76,11 @@ def progress_bar(quiet: bool, what: str):
     task = bar.add_task(what, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def date_arg(text: str) -> dt.date:
+    """An argparse type: a date YYYY-MM-DD (`--as-of`)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (allowed: YYYY-MM-DD)") from None

@@ -10,9 +10,9 @@ overridable with `--plausible FILE`) are paid and listed as warnings to check.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
+from forecast.cli.options import date_arg
 from forecast.core.errors import InputError
 
 DEFAULT_SHOW = 100
@@ -26,7 +26,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "amount owed, the records that earn nothing with why, totals by rule and recipient.")
     p.add_argument("records", help="records file: .csv (UTF-8) or .xlsx (first sheet), see docs/records.md")
     p.add_argument("--policy", required=True, help="scenario TOML whose policy applies, e.g. scenarios/huishan.toml")
-    p.add_argument("--as-of", type=_date_arg, metavar="DATE",
+    p.add_argument("--as-of", type=date_arg, metavar="DATE",
                    help="consider only records dated on or before DATE (YYYY-MM-DD)")
     p.add_argument("--out", metavar="FILE",
                    help="write payout lines to FILE (.csv, or .xlsx for one workbook), not-paid records to "
@@ -38,13 +38,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"print at most N rows of each long table (default {DEFAULT_SHOW}; 0 = all)")
     p.set_defaults(func=run)
     return p
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (allowed: YYYY-MM-DD)") from None
 
 
 # --- the command ------------------------------------------------------------------------

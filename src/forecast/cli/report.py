@@ -49,6 +49,10 @@ def _report(args) -> int:
                          sensitivity=args.sensitivity)
     con = console()
     con.print(headline(files.budget, lang=args.lang))
+    if files.budget.execution is not None:
+        from forecast.outputs.execution_view import headline as execution_headline
+        from forecast.outputs.labels import Labels
+        con.print(execution_headline(files.budget.execution, Labels(args.lang, files.budget.scenario)), style="bold")
     written = [files.html, files.workbook] + ([files.pdf] if files.pdf else [])
     con.print("written: " + ", ".join(str(p) for p in written) + f", {files.out_dir / 'charts'}/")
     if files.chromium_missing:

@@ -10,7 +10,8 @@ import signal
 import sys
 from pathlib import Path
 
-from forecast.cli.options import add_set_option, set_items
+from forecast.cli import execution
+from forecast.cli.options import add_sampling_option, add_set_option, set_items
 from forecast.core.errors import InputError
 
 MC_ONLY = ("--backend", "--scheduler", "--workers", "--resume", "--keep-ledgers")
@@ -40,6 +41,8 @@ def add_parser(subparsers) -> None:
     run.add_argument("--keep-ledgers", action="store_true",
                      help="also keep every replication's payout ledger (ledgers/rep-NNNNNN.parquet)")
     add_set_option(run)
+    add_sampling_option(run)
+    execution.add_options(run)
     run.add_argument("--precision", type=float, metavar="REL",
                      help="Monte Carlo to a precision: batches of replications (the first --reps N, default 40) until "
                           "the MC standard error of the policy-period total is ≤ REL of its mean and of each "
@@ -63,6 +66,8 @@ def main(args) -> int:
     fixed = scenario.fixed_parameters(keys) if keys else frozenset()
     args.fixed = fixed
     out = Path(args.out) if args.out else Path("results") / scenario.name
+    if execution.wanted(args):
+        return execution.main(args, scenario, out)
     if args.precision is not None:
         from forecast.runs.precision import FIRST, check_request
         args.reps = args.reps if args.reps > 1 else FIRST
@@ -85,7 +90,7 @@ def _single(args, scenario, out: Path) -> int:
     from forecast.outputs.terminal import console, headline, outlays_table, targets_table
 
     result, agg = run_single(scenario, seed=args.seed, out=out, uncertain=not args.central, fixed=args.fixed,
-                             argv=args.argv)
+                             argv=args.argv, sampling=args.sampling)
     con = console()
     L = Labels("en", scenario)
     con.print(outlays_table(result.outlays(), scenario, L("terminal.single_title", title=scenario.title,
@@ -133,7 +138,8 @@ def _monte_carlo(args, scenario, out: Path) -> int:
                                     backend=backend, workers=args.workers, scheduler=args.scheduler,
                                     resume=args.resume, keep_ledgers=args.keep_ledgers, argv=args.argv,
                                     progress=progress, on_start=on_start, precision=args.precision,
-                                    precision_floor=args.precision_floor, max_reps=args.max_reps)
+                                    precision_floor=args.precision_floor, max_reps=args.max_reps,
+                                    sampling=args.sampling)
     except KeyboardInterrupt:
         # the workers are stopped and every checkpoint entry is whole (each is written with Ctrl-C
         # held back): a further Ctrl-C now would only turn this message into a traceback

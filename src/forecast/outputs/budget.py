@@ -62,6 +62,8 @@ class Budget:
         self.assumptions: pd.DataFrame = self._assumptions()
         #: leading drivers from a sensitivity folder of the same scenario (set by the report), or None
         self.drivers = None
+        #: the budget execution of the folder (`execution_view.find_execution`, set by the report), or None
+        self.execution = None
 
     @property
     def monte_carlo(self) -> bool:

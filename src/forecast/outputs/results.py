@@ -50,10 +50,12 @@ HEADER = ("# The scenario as run: every parameter with its specification (nothin
 
 
 def write_results(agg: Aggregate, out: str | Path, provenance: Callable[[], dict] | dict,
-                  ledgers: dict[int, Path] | None = None, result=None) -> Path:
+                  ledgers: dict[int, Path] | None = None, result=None,
+                  extra: Callable[[Path], None] | None = None) -> Path:
     """Every output of a run into `out`, atomically (provenance.json last). `result` (the one
     simulated future of a single run) adds its ledger.csv and events.parquet; `ledgers`
-    (replication → parquet file) are linked into ledgers/."""
+    (replication → parquet file) are linked into ledgers/; `extra(folder)` writes further
+    files of the same run into the folder before it appears (a re-forecast's execution files)."""
     from forecast.outputs.charts import fan_chart, ladder_chart, outlays_chart
 
     out = Path(out)
@@ -78,6 +80,8 @@ def write_results(agg: Aggregate, out: str | Path, provenance: Callable[[], dict
             (tmp / "ledgers").mkdir()
             for rep in sorted(ledgers):
                 _link_or_copy(ledgers[rep], tmp / "ledgers" / ledgers[rep].name)
+        if extra is not None:
+            extra(tmp)
         write_provenance(tmp, provenance() if callable(provenance) else provenance)
     return out
 

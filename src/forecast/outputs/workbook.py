@@ -97,6 +97,9 @@ def write_workbook(b: Budget, path: str | Path, lang: str = "zh", charts: dict |
             write(w, w.wb.add_worksheet(names[key]), b, L)
     if b.drivers is not None:
         write_sheet(w, w.wb.add_worksheet(L("sensitivity.sheet")), b.drivers, L, b.scenario)
+    if b.execution is not None:
+        from forecast.outputs.execution_view import write_sheet as execution_sheet
+        execution_sheet(w, w.wb.add_worksheet(L("execution.sheet")), b.execution, L)
     if charts:
         ws = w.wb.add_worksheet(names["charts"])
         w.text(ws, 0, 0, names["charts"], "title")

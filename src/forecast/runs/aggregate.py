@@ -5,7 +5,9 @@ the same bytes) into means and 5/25/50/75/95th percentiles by year × rule, the 
 that each target is met with its Monte Carlo standard error, the monthly ladder and queues
 with bands, and the summary with the Monte Carlo error of the headline figures and a
 convergence verdict (`statistics.CONVERGENCE_RULE`). A single run is an aggregate of one
-replication.
+replication. With `sampling="rqmc"` (`scenario/qmc.py`) every Monte Carlo standard error is the
+spread of the independent randomisations' means (`statistics.rqmc_se`), and the summary says so
+under "sampling"; a plain run's files are as they always were.
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS
 from forecast.policy import ladder
 from forecast.runs.record import Record
-from forecast.runs.statistics import CONVERGENCE_RULE, STATS, TOTAL, bands, convergence, rounded
+from forecast.runs.statistics import CONVERGENCE_RULE, STATS, TOTAL, bands, convergence, rounded, rqmc_se
+from forecast.scenario import qmc
 from forecast.scenario.scenario import Scenario
 
 #: column prefix of in-kind rules in replications.parquet
@@ -45,15 +48,17 @@ class Aggregate:
     parameters: pd.DataFrame         # replication × scalar parameter (drawn values)
     summary: dict = field(default_factory=dict)
     fixed: tuple = ()                # parameter paths pinned at their central values (--fix)
+    sampling: str = "random"         # the parameters' uniforms: "random" or "rqmc" (`scenario/qmc.py`)
 
 
 def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: bool = True,
-              fixed=()) -> Aggregate:
+              fixed=(), sampling: str = "random") -> Aggregate:
     """Statistics over the replications, computed in replication order."""
     records = sorted(records, key=lambda r: r.rep)
     n = len(records)
     if not n:
         raise ValueError("no replications to aggregate")
+    groups = qmc.group([r.rep for r in records]) if qmc.check_method(sampling) == "rqmc" else None
     years = scenario.years
     cash, in_kind = scenario.policy.rule_ids(), scenario.policy.rule_ids(in_kind=True)
     O = np.stack([r.outlays for r in records])                      # N × Y × R
@@ -74,11 +79,13 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
 
     trows = []
     for j, t in enumerate(scenario.targets):
-        p = float(t.met(V[:, j]).astype(float).mean())
+        met = t.met(V[:, j]).astype(float)
+        p = float(met.mean())
+        se = rqmc_se(met, groups) if groups is not None and n > 1 else math.sqrt(p * (1 - p) / n)
         sv = bands(V[:, j])
         trows.append({"target": t.id, "text": t.text, "metric": t.metric, "goal": t.goal,
                       "set_by": ", ".join(t.set_by), "probability": p,
-                      "mc_se": math.sqrt(p * (1 - p) / n), **{f"value_{k}": float(sv[k]) for k in STATS}})
+                      "mc_se": se, **{f"value_{k}": float(sv[k]) for k in STATS}})
     targets = pd.DataFrame(trows, columns=TARGET_COLUMNS)
 
     reps = np.array([r.rep for r in records])
@@ -93,8 +100,8 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
                               columns=["replication"] + names)
 
     agg = Aggregate(scenario, seed, n, uncertain, mean, stats, targets, _monthly_bands(scenario, records),
-                    pd.DataFrame(wide), parameters, fixed=tuple(sorted(fixed)))
-    agg.summary = _summary(agg, tot, committed, owed, IK, V)
+                    pd.DataFrame(wide), parameters, fixed=tuple(sorted(fixed)), sampling=sampling)
+    agg.summary = _summary(agg, tot, committed, owed, IK, V, groups)
     return agg
 
 
@@ -123,7 +130,7 @@ def _monthly_bands(scenario: Scenario, records: list[Record]) -> pd.DataFrame:
 
 
 def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.ndarray, IK: np.ndarray,
-             V: np.ndarray) -> dict:
+             V: np.ndarray, groups: np.ndarray | None = None) -> dict:
     sc = agg.scenario
     pol = sc.policy
     years = sc.years
@@ -132,7 +139,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.nd
     def figure(x):
         st = bands(x)
         return {"mean": round(float(st["mean"]), 2), **{k: round(float(st[k]), 2) for k in STATS[1:]},
-                **convergence(x)}
+                **convergence(x, groups=groups)}
 
     headline = {
         "outlays_yuan_in_policy_period": figure(tot[:, in_period].sum(axis=1)),
@@ -144,7 +151,9 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.nd
     by_year = {}
     for yi, y in enumerate(years):
         st = bands(tot[:, yi])
-        se = float(tot[:, yi].std(ddof=1) / math.sqrt(agg.reps)) if agg.reps > 1 else None
+        se = None
+        if agg.reps > 1:
+            se = rqmc_se(tot[:, yi], groups) if groups is not None else float(tot[:, yi].std(ddof=1) / math.sqrt(agg.reps))
         by_year[str(y)] = {"mean": round(float(st["mean"]), 2), "p5": round(float(st["p5"]), 2),
                            "p50": round(float(st["p50"]), 2), "p95": round(float(st["p95"]), 2),
                            "mc_se": None if se is None else round(se, 2)}
@@ -153,7 +162,7 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.nd
         met = t.met(V[:, j]).astype(float)
         row = agg.targets.iloc[j]
         targets.append({"target": t.id, "metric": t.metric, "goal": t.goal, "set_by": list(t.set_by),
-                        "probability": round(float(row["probability"]), 6), **convergence(met, probability=True),
+                        "probability": round(float(row["probability"]), 6), **convergence(met, probability=True, groups=groups),
                         "value_mean": rounded(row["value_mean"]), "value_p5": rounded(row["value_p5"]),
                         "value_p95": rounded(row["value_p95"])})
         targets[-1]["mc_se"] = round(float(row["mc_se"]), 6)
@@ -172,6 +181,8 @@ def _summary(agg: Aggregate, tot: np.ndarray, committed: np.ndarray, owed: np.nd
         "outlays_yuan_by_year": by_year,
         "targets": targets,
     }
+    if groups is not None:
+        out["sampling"] = {"method": "rqmc", "randomisations": qmc.SCRAMBLES, "rule": qmc.RULE}
     if agg.reps == 1:
         return _one_future(out)
     checks = list(headline.values()) + targets

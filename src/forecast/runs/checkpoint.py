@@ -31,7 +31,8 @@ FORMAT = 4   # 2: records carry the monthly queue lengths; 3: and what is owed a
              # 4: each record file starts with a checksum line
 #: meta keys a resumed run must match, with how to say each in a message.
 CHECKED = {"scenario_sha256": "scenario", "seed": "--seed", "reps": "--reps",
-           "uncertain": "--central (uncertain parameters)", "fixed": "--fix (pinned parameters)", "keep_ledgers": "--keep-ledgers"}
+           "uncertain": "--central (uncertain parameters)", "fixed": "--fix (pinned parameters)", "keep_ledgers": "--keep-ledgers",
+           "sampling": "--sampling"}
 _REC = re.compile(r"^rep-(\d+)\.json$")
 
 
@@ -102,7 +103,7 @@ class Checkpoint:
                 raise InputError(str(path), key,
                                  f"the checkpoint was made with a different {what}: {saved.get(key)!r}, "
                                  f"this run has {meta.get(key)!r}",
-                                 "the scenario, --seed, --reps, --central and --keep-ledgers of the interrupted run; "
+                                 "the scenario, --seed, --reps, --central, --keep-ledgers and --sampling of the interrupted run; "
                                  "or run without --resume to start afresh")
         records, self.damaged = {}, {}
         for p in sorted(self.folder.iterdir()):

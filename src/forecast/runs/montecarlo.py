@@ -23,6 +23,7 @@ from forecast.runs.aggregate import Aggregate, aggregate
 from forecast.runs.checkpoint import Checkpoint
 from forecast.runs.provenance import scenario_hash
 from forecast.runs.record import Record, Task, replicate
+from forecast.scenario import qmc
 from forecast.scenario.scenario import Scenario
 
 
@@ -52,14 +53,17 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
                      resume: bool = False, keep_ledgers: bool = False,
                      progress: Callable[[int, int], None] | None = None,
                      on_start: Callable[[int, int], None] | None = None,
-                     notice: Callable[[str], None] = backends.stderr_note, precision: dict | None = None) -> Run:
+                     notice: Callable[[str], None] = backends.stderr_note, precision: dict | None = None,
+                     sampling: str = "random") -> Run:
     """Run (or resume) `reps` replications, saving each in `checkpoint`, and aggregate them.
 
     `progress(done, reps)` is called as replications finish; `on_start(resumed, reps)` once
     the checkpoint is read. KeyboardInterrupt leaves the checkpoint as it is. `precision`
     (`runs/precision.py`): the batches of a run to a precision share one checkpoint, whose
-    replication count is then "until precision" rather than this batch's.
+    replication count is then "until precision" rather than this batch's. `sampling`: "random"
+    or "rqmc", the parameters' uniforms (`scenario/qmc.py`).
     """
+    qmc.check_method(sampling)
     t0 = time.perf_counter()
     cp = Checkpoint(checkpoint)
     meta = {"scenario": scenario.name, "scenario_sha256": scenario_hash(scenario), "seed": seed,
@@ -67,6 +71,8 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
             "uncertain": uncertain, "fixed": sorted(fixed), "keep_ledgers": keep_ledgers}
     if precision is not None:
         meta["precision"] = precision
+    if sampling != "random":   # a plain run's checkpoint as before
+        meta["sampling"] = sampling
     saved = cp.resume(meta) if resume else cp.start(meta)
     records = {rep: Record.from_json(d) for rep, d in saved.items() if rep < reps}
     for rep, why in sorted(cp.damaged.items()):
@@ -75,7 +81,7 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
         on_start(len(records), reps)
     if progress:
         progress(len(records), reps)
-    task = Task(scenario, seed, uncertain, keep_ledgers, frozenset(fixed))
+    task = Task(scenario, seed, uncertain, keep_ledgers, frozenset(fixed), sampling)
     todo = [r for r in range(reps) if r not in records]
     computed = 0
     # closed at once on an error or Ctrl-C here, not whenever the traceback is freed: the workers stop now
@@ -88,7 +94,7 @@ def run_replications(scenario: Scenario, *, seed: int, reps: int, checkpoint: Pa
             computed += 1
             if progress:
                 progress(len(records), reps)
-    agg = aggregate(scenario, list(records.values()), seed, uncertain, fixed)
+    agg = aggregate(scenario, list(records.values()), seed, uncertain, fixed, sampling)
     ledgers = {r: cp.ledger_path(r) for r in range(reps)} if keep_ledgers else None
     used = 1 if backend == "serial" else (workers or (None if scheduler else backends.default_workers()))
     info = RunInfo(reps, len(saved), computed, time.perf_counter() - t0, backend, used)

@@ -19,6 +19,11 @@ one checkpoint, and `--resume` continues an interrupted run from it, replaying t
 batches (saved replications are read, not computed) so that it stops where the
 uninterrupted run would have. Nothing is promised
 beyond `--max-reps`: if the precision is not reached there, the summary says so.
+
+With `--sampling rqmc` (`scenario/qmc.py`) the errors are the randomised quasi-Monte Carlo ones
+of the summary (the spread of the independent randomisations' means; a probability's never
+below the resolution of N outcomes, sqrt(p(1-p))/N), and every batch after the first is
+rounded up to a balanced run, K × 2^m replications (`qmc.balanced`), capped by `--max-reps`.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from typing import Callable
 
 from forecast.core.errors import InputError
 from forecast.runs.montecarlo import Run, run_replications
+from forecast.scenario import qmc
 
 #: absolute floor of a probability's standard error (see the module docstring)
 FLOOR = 0.01
@@ -100,10 +106,12 @@ def figures(summary: dict, rel: float, floor: float) -> list[Figure]:
     total = summary["headline"]["outlays_yuan_in_policy_period"]
     se = total["mc_se"] if total["mc_se"] is not None else math.inf
     out = [Figure("outlays in the policy period (yuan)", total["mean"], se, rel * abs(total["mean"]))]
+    rqmc = "sampling" in summary
     for t in summary["targets"]:
         p = t["probability"]
         if 0 < p < 1:
-            out.append(Figure(f"P({t['target']} met)", p, math.sqrt(p * (1 - p) / n), max(rel * p, floor)))
+            se = max(t["mc_se"], math.sqrt(p * (1 - p)) / n) if rqmc else math.sqrt(p * (1 - p) / n)
+            out.append(Figure(f"P({t['target']} met)", p, se, max(rel * p, floor)))
     return out
 
 
@@ -132,3 +140,5 @@ def run_until_precise(scenario, *, seed: int, rel: float, floor: float = FLOOR, 
             return run, prec
         want = max(f.needed(n) for f in prec.figures)
         n = min(max_reps, max(n + first, min(GROWTH * n, math.ceil(1.1 * want))))
+        if kwargs.get("sampling", "random") != "random":
+            n = min(max_reps, qmc.balanced(n))

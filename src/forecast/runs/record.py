@@ -26,6 +26,7 @@ class Task:
     uncertain: bool = True
     keep_ledgers: bool = False
     fixed: frozenset = frozenset()   # parameter paths pinned at their central values
+    sampling: str = "random"         # the parameters' uniforms: "random" or "rqmc" (`scenario/qmc.py`)
 
 
 @dataclass
@@ -79,5 +80,5 @@ def reduce_result(result: Result, keep_ledger: bool = False) -> Record:
 
 def replicate(task: Task, rep: int) -> Record:
     """Simulate replication `rep` of the run and reduce it (runs on a worker)."""
-    return reduce_result(simulate(task.scenario, task.seed, rep, uncertain=task.uncertain, fixed=task.fixed),
-                         task.keep_ledgers)
+    return reduce_result(simulate(task.scenario, task.seed, rep, uncertain=task.uncertain, fixed=task.fixed,
+                                  sampling=task.sampling), task.keep_ledgers)

@@ -10,6 +10,7 @@ from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS, Options, Simulation
 from forecast.policy import ladder
 from forecast.policy.payouts import compute_payouts, outlays_by_year
+from forecast.scenario import qmc
 from forecast.scenario.scenario import Scenario
 from forecast.scenario.schema import Values
 
@@ -83,7 +84,7 @@ class Result:
 
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain: bool = True,
              options: Options | None = None, fixed: frozenset = frozenset(), at: dict | None = None,
-             given: dict | None = None) -> Result:
+             given: dict | None = None, sampling: str = "random") -> Result:
     """Simulate one future of the scenario.
 
     Each uncertain parameter is drawn once (epistemic) from one child of the replication's
@@ -91,10 +92,13 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     central values; `fixed` pins some of them (`Scenario.fixed_parameters`); `at` (path →
     quantile) places some at given quantiles of their distributions (a sensitivity design point);
     `given` (path → value) sets some outright (a re-forecast's posterior draw, `runs.execution`).
+    `sampling="rqmc"`: the parameters' uniforms are replication r's quasi-random point
+    (`scenario/qmc.py`) instead of their streams' numbers; the dynamics are the same.
     """
     ss = replication_seed(seed, replication)
     param_ss, dynamics_ss = ss.spawn(2)
-    values = scenario.resolve(param_ss if uncertain else None, fixed, at, given)
+    uniform = qmc.uniforms(seed, replication) if qmc.check_method(sampling) == "rqmc" else None
+    values = scenario.resolve(param_ss if uncertain else None, fixed, at, given, uniform)
     sim = Simulation(scenario, values, dynamics_ss, options)
     sim.run()
     owed: dict = {}

@@ -32,15 +32,36 @@ def bands(x, axis: int = 0) -> dict:
     return {"mean": x.mean(axis=axis), **{f"p{p}": q[i] for i, p in enumerate(QUANTILES)}}
 
 
-def convergence(x: np.ndarray, probability: bool = False) -> dict:
-    """Monte Carlo error of a mean over replications and whether it has settled (CONVERGENCE_RULE)."""
+def rqmc_se(x, groups) -> float:
+    """The standard error of the mean of x over replications drawn in independent
+    randomisations (`groups`: each replication's randomisation, `scenario/qmc.py`): from the
+    spread of the randomisations' means m_k (n_k replications each) around the mean m,
+    sqrt(sum n_k (m_k - m)^2 / ((K - 1) N)) — the usual RQMC estimate when the n_k are equal,
+    the i.i.d. one when each randomisation holds one replication. inf with one randomisation."""
+    x = np.asarray(x, dtype=float)
+    keys, inverse, counts = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
+    if len(keys) < 2:
+        return math.inf
+    means = np.bincount(inverse, weights=x) / counts
+    return math.sqrt(float((counts * (means - x.mean()) ** 2).sum()) / ((len(keys) - 1) * len(x)))
+
+
+def convergence(x: np.ndarray, probability: bool = False, groups=None) -> dict:
+    """Monte Carlo error of a mean over replications and whether it has settled (CONVERGENCE_RULE).
+    With `groups` (randomised quasi-Monte Carlo) the error is `rqmc_se`; a probability's check
+    then uses it, but never below the resolution of N outcomes, sqrt(pt(1-pt))/N."""
     x = np.asarray(x, dtype=float)
     n = len(x)
     mean = float(x.mean())
-    se = float(x.std(ddof=1) / math.sqrt(n)) if n > 1 else math.inf
+    if groups is not None:
+        se = rqmc_se(x, groups) if n > 1 else math.inf
+    else:
+        se = float(x.std(ddof=1) / math.sqrt(n)) if n > 1 else math.inf
     if probability:
         pt = (float(x.sum()) + 1.0) / (n + 2.0)
         se_check, tol = math.sqrt(pt * (1.0 - pt) / n), PROB_TOLERANCE
+        if groups is not None:
+            se_check = max(se, math.sqrt(pt * (1.0 - pt)) / n)
     else:
         se_check, tol = se, REL_TOLERANCE * abs(mean)
     h = n // 2

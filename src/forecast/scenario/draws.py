@@ -21,6 +21,7 @@ parameters are all pinned (e.g. `pathways.night_school`). An unknown key is an I
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -115,16 +116,19 @@ def resolve_fixed(keys, params: dict) -> frozenset:
 
 
 def draw(params: dict, correlations: tuple, seed_sequence: np.random.SeedSequence | None,
-         fixed: frozenset = frozenset(), at: dict | None = None) -> dict:
+         fixed: frozenset = frozenset(), at: dict | None = None, uniform: Callable | None = None) -> dict:
     """path → value for every parameter: central when `seed_sequence` is None or the path is
     pinned; otherwise its quantile of a uniform from its own stream, correlated by group.
     `at` (path → quantile u in [0, 1]) places some parameters at given quantiles of their own
-    distributions, whatever the seed: the points of a sensitivity design."""
+    distributions, whatever the seed: the points of a sensitivity design. `uniform` (path → u),
+    when given, supplies the uniforms in place of the parameters' streams: a quasi-random point
+    (`qmc.uniforms`, `--sampling rqmc`); correlations and quantiles apply to it alike."""
     at = at or {}
     if seed_sequence is None:
         return {p: (spec.quantile(at[p]) if p in at else spec.central) for p, spec in params.items()}
-    u = {p: param_rng(seed_sequence, p).random() for p, spec in params.items()
-         if spec.uncertain and p not in fixed}
+    if uniform is None:
+        uniform = lambda p: param_rng(seed_sequence, p).random()  # noqa: E731
+    u = {p: uniform(p) for p, spec in params.items() if spec.uncertain and p not in fixed}
     for g in correlations:
         members = [p for p in g.parameters if p in u]
         if len(members) < 2:

@@ -85,13 +85,14 @@ class Scenario:
         return resolve_fixed(keys, self.parameter_specs())
 
     def resolve(self, seed_sequence: np.random.SeedSequence | None = None, fixed: frozenset = frozenset(),
-                at: dict | None = None, given: dict | None = None) -> Values:
+                at: dict | None = None, given: dict | None = None, uniform=None) -> Values:
         """Every parameter as a number — drawn (jointly where `[correlations]` says so, see
         `draws.py`) from its named stream, or its central value when `seed_sequence` is None
         or the path is in `fixed`; `at` places parameters at given quantiles (a design point);
         `given` (path → value) sets some outright after the draw (a posterior draw made
-        elsewhere, e.g. `runs.execution`) — returned as typed sections."""
-        drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed, at)
+        elsewhere, e.g. `runs.execution`) — returned as typed sections. `uniform` (path → u)
+        replaces the named streams' uniforms: a quasi-random point (`qmc.py`)."""
+        drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed, at, uniform)
         if given:
             unknown = sorted(set(given) - set(drawn))
             if unknown:

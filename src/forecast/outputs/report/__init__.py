@@ -13,7 +13,9 @@ out_dir (default RESULTS_DIR/report):
   `ReportFiles.chromium_missing` saying so (the command still succeeds: a first report must not
   look failed for want of a browser); `pdf=True` requires it — without Chromium an InputError
   before anything is written; `pdf=False` skips it;
-- forecast.xlsx (`workbook.py`) and charts/*.png, *.svg (`report_charts.py`).
+- forecast.xlsx (`workbook.py`) and charts/*.png, *.svg (`report_charts.py`);
+- a folder written by `forecast run --actuals` adds the budget execution (`execution_view.py`):
+  its section after the headline, the 预算执行 sheet and the cumulative chart.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ import jinja2
 
 from forecast.core.atomic import atomic_dir
 from forecast.outputs.budget import Budget, load
+from forecast.outputs.execution_view import find_execution
+from forecast.outputs.execution_view import write_chart as execution_chart
 from forecast.outputs.labels import Labels
 from forecast.outputs.report.chromium import CHROMIUM_HINT, chromium_for, find_chromium, print_pdf, report_folder
 from forecast.outputs.sensitivity_view import find_drivers
@@ -74,8 +78,11 @@ def build_report(results_dir: str | Path, out_dir: str | Path | None = None, lan
     chromium = chromium_for(pdf)
     b = load(results_dir)
     b.drivers = find_drivers(results_dir, b.scenario, sensitivity)
+    b.execution = find_execution(results_dir)
     with atomic_dir(out) as tmp:
         charts = write_charts(b, tmp / "charts", lang)
+        if b.execution is not None:
+            charts["execution"] = execution_chart(b.execution, tmp / "charts", Labels(lang, b.scenario))
         write_workbook(b, tmp / "forecast.xlsx", lang, charts)
         (tmp / "report.html").write_text(render_html(b, charts, lang, str(results_dir)), encoding="utf-8")
         if chromium:

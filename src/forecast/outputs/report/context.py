@@ -21,11 +21,12 @@ from forecast.outputs.labels import Labels, num, pct, wan
 from forecast.outputs.wording import (amounts_text, article_label, articles, fund_state, goal_text, owed_after_text,
                                       policy_span, reached_text, rule_label, rule_what, target_label, value_text,
                                       year_head)
+from forecast.outputs.execution_view import report_context as execution_context
 from forecast.outputs.sensitivity_view import report_context
 from forecast.runs.statistics import TOTAL
 
 #: the report's sections in order: (id, heading key, starts a new printed page)
-SECTIONS = (("headline", "report.h_headline", False), ("articles", "report.h_articles", True),
+SECTIONS = (("headline", "report.h_headline", False), ("execution", "execution.heading", True), ("articles", "report.h_articles", True),
             ("liabilities", "report.h_liabilities", False), ("targets", "report.h_targets", True),
             ("fund", "report.h_fund", False), ("ladder", "report.h_ladder", False),
             ("sensitivity", "sensitivity.heading", True), ("assumptions", "report.h_assumptions", False))
@@ -48,8 +49,9 @@ def context(b: Budget, charts: dict, lang: str, source: str, css: str) -> dict:
         "html_lang": L("html_lang"), "title": b.title, "css": css, "font_stack": fonts.CSS_STACK,
         "meta": L("report.meta", name=b.name, reps=reps, vf=b.policy.valid_from, vt=b.policy.valid_to),
         "sections": [{"id": s, "heading": L(key, end=b.end_year), "newpage": new} for s, key, new in SECTIONS
-                     if s != "sensitivity" or b.drivers is not None],
+                     if (s != "sensitivity" or b.drivers is not None) and (s != "execution" or b.execution is not None)],
         "drivers": None if b.drivers is None else report_context(b.drivers, L),
+        "execution": None if b.execution is None else execution_context(b.execution, L, charts["execution"]),
         "figures": {name: _figure(charts[name], FIGURES[name]) for name in FIGURES},
         "cards": _cards(b, L, h, span, later),
         "lead": _lead(b, L, h, span, top),
