@@ -11,7 +11,9 @@ on the same machine under the same load. Before the measurement the reference to
 (benchmarks/reference.py) is timed in the same run (in a fresh child process) and the best wall time is also given as a
 multiple of the naive toy and of the numpy toy scaled to the run's worker-months (÷ 360,000 × 36),
 which is what compares between machines; `--no-reference` skips it for a quick try.
-Figures are saved under benchmarks/results/.
+The whole command `forecast run SCENARIO` (a fresh process: imports, the run, writing the
+results folder and its charts) is timed too, best of `--commands` runs, as a multiple of the
+naive toy (issue 13's goal: ≤ 0.25). Figures are saved under benchmarks/results/.
 """
 from __future__ import annotations
 
@@ -63,6 +65,20 @@ def child(source: str | None, scenario: str, repeat: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def command_times(scenario: str, n: int) -> list[float]:
+    """Wall times of `forecast run SCENARIO --quiet` in fresh processes (the whole command)."""
+    import tempfile
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import sys; from forecast.cli import main; sys.exit(main())",
+                            "run", scenario, "--out", str(Path(tmp) / f"r{i}"), "--quiet"],
+                           check=True, capture_output=True)
+            times.append(time.perf_counter() - t0)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
@@ -70,6 +86,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="fresh processes per tree, alternating (default 2)")
     parser.add_argument("--baseline", help="another forecast source tree (its src/ folder) to time alongside, "
                                            "on its own copy of the scenario (../scenarios/huishan.toml from it)")
+    parser.add_argument("--commands", type=int, default=3, help="runs of the whole command to time (default 3)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     reference.add_flag(parser)
     args = parser.parse_args()
@@ -106,6 +123,12 @@ def main() -> None:
               f"{figures[name]['peak_bytes_per_worker']:.0f} bytes per worker (worker columns alone: "
               f"{figures[name]['column_bytes_per_worker']:.0f})")
         print(f"  events / payouts   {r['events']:,} events, {r['payouts']:,} payout lines")
+    if args.commands:
+        ctimes = command_times(args.scenario, args.commands)
+        figures["command"] = {"argv": f"forecast run {args.scenario} --quiet", "times_s": ctimes,
+                              "best_s": min(ctimes), **reference.ratios(min(ctimes), ref)}
+        print(f"whole command      forecast run (fresh process, results folder written): "
+              f"{reference.describe(min(ctimes), ref)}")
     if args.baseline:
         ratio = figures["this"]["best_s"] / figures["baseline"]["best_s"]
         figures["ratio_best_this_to_baseline"] = ratio

@@ -155,9 +155,27 @@ def test_rest_lines_leave_out_what_records_replace(mini):
     selected_after = set(result.events.query("event == 'craftsman_selected'").loc[
         lambda e: e["date"] > pd.Timestamp(as_of), "person"])
     assert set(ev.loc[ev["event"] == "craftsman_assessed", "person"]) <= selected_after
-    # the records hold 2026's yearly count (graduates_stayed, January): the model's is not held twice
-    assert not ((ev["event"] == "graduates_stayed") & (ev["date"].dt.year == 2026)).any() or \
-        not (records["event"] == "graduates_stayed").any()
+    # a kind the model holds once a year (the selection, in May) is not held twice when the records
+    # already hold this year's: as of 2026-03-31, a selection recorded on 2026-01-20 drops the model's
+    # 2026 selection and the annuities of the craftsmen it would have named
+    march = dt.date(2026, 3, 31)
+    before = truth.events[truth.events["date"] <= pd.Timestamp(march)]
+    sel = lambda e: (e["event"] == "craftsman_selected") & (e["date"].dt.year == 2026)   # noqa: E731
+    ev1 = result.events.iloc[result.ledger.iloc[exe.rest_lines(result, before, march)]["event_index"]]
+    assert sel(ev1).any()
+    named = before.iloc[:1].copy()
+    named["event"], named["date"], named["recipient"] = "craftsman_selected", pd.Timestamp("2026-01-20"), "H9"
+    ev2 = result.events.iloc[result.ledger.iloc[exe.rest_lines(result, pd.concat([before, named]), march)]["event_index"]]
+    assert not sel(ev2).any()
+    assert not set(ev2.loc[ev2["event"] == "craftsman_assessed", "person"]) & set(ev1.loc[sel(ev1), "person"])
+    # the craftsmen named before the run: replaced by the real ones once the records hold an
+    # assessment round (December 2025 here), kept from the simulation before that
+    initial = set(result.events.query("event == 'craftsman_assessed'")["person"]) - \
+        set(result.events.query("event == 'craftsman_selected'")["person"])
+    assert not set(ev.loc[ev["event"] == "craftsman_assessed", "person"]) & initial
+    no_round = records[~records["event"].isin(["craftsman_assessed", "craftsman_in_service"])]
+    ev3 = result.events.iloc[result.ledger.iloc[exe.rest_lines(result, no_round, as_of)]["event_index"]]
+    assert set(ev3.loc[ev3["event"] == "craftsman_assessed", "person"]) & initial
 
 
 @pytest.mark.parametrize("argv, message", [

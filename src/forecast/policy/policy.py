@@ -14,11 +14,16 @@ from forecast.policy.rules import Rule
 
 #: what a target can read from a simulated future (computed in forecast.runs.targets)
 METRICS = ("new_certified_persons", "new_high_certified_persons", "skilled_share_end",
-           "craftsmen_selected", "entities_created", "min_yearly_created")
+           "craftsmen_selected", "entities_created", "min_yearly_created",
+           "high_skilled_per_10k_end", "high_share_of_skilled_end", "skilled_stock_end",
+           "high_skilled_stock_end", "graduates_staying_share", "min_yearly_certified_persons",
+           "min_yearly_high_certified_persons")
 #: metrics that count a kind of entity (the target names it)
 ENTITY_METRICS = ("entities_created", "min_yearly_created")
 #: metrics whose goal is a share (0–1) rather than a count
-SHARE_METRICS = ("skilled_share_end",)
+SHARE_METRICS = ("skilled_share_end", "high_share_of_skilled_end", "graduates_staying_share")
+#: metrics whose goal is a rate (a number ≥ 0, not necessarily whole) rather than a count
+RATE_METRICS = ("high_skilled_per_10k_end",)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from forecast.core.errors import InputError
 from forecast.policy import ladder
-from forecast.policy.policy import ENTITY_METRICS, METRICS, SHARE_METRICS
+from forecast.policy.policy import ENTITY_METRICS, METRICS, RATE_METRICS, SHARE_METRICS
 from forecast.scenario.files import Origins, OriginTable
 from forecast.scenario.draws import flat, read_correlations
-from forecast.scenario.params import COUNT, MONTHS, SHARE, LevelTable, Param
+from forecast.scenario.params import COUNT, MONTHS, RATE, SHARE, LevelTable, Param
 from forecast.scenario.reader import Table
 from forecast.scenario.response import check_units, read_reference, read_units
 from forecast.scenario.rule_reader import read_rule
@@ -106,8 +106,9 @@ def _meta(meta: Table) -> dict:
 
 def _target(tid: str, t: Table) -> dict:
     metric = t.text("metric", choices=METRICS)
+    domain = SHARE if metric in SHARE_METRICS else (RATE if metric in RATE_METRICS else COUNT)
     target = {"id": tid, "text": t.text("text"), "source": t.text("source"), "metric": metric,
-              "goal": t.number("goal", SHARE if metric in SHARE_METRICS else COUNT),
+              "goal": t.number("goal", domain),
               "entity": t.text("entity") if metric in ENTITY_METRICS else "",
               "set_by": tuple(_text_list(t, "set_by"))}
     t.close()
