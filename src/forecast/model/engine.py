@@ -50,12 +50,20 @@ STEPS = (
     Step("durations end", "courses whose months are over hold their exam (HS-A3a, HS-A3b) and free their "
                           "seats; pairings whose months are over free their masters' slots"),
     Step("demography", "workers leave (turnover, retirement); hires keep employment on its growth path"),
+    Step("settling_in", "recruits among the month's hires at the levels a settling-in rule pays apply and are "
+                        "paid once (right after demography, which hires them: no step has promoted them yet)"),
     Step("craftsmen", "selection of new craftsmen (HS-A2a); yearly assessment (HS-A2b, HS-A7)"),
+    Step("titles", "a scheme's titles named, highest rank first; one title per worker, the highest"),
     Step("colleges", "graduates arrive; staying graduates counted for colleges and counsellors (HS-A1b–d)"),
     Step("self_evaluation", "certification outside the paid programmes; new enterprise apprentices"),
     Step("night_school", "a term's applicants join the waiting list; its intake starts a course (HS-A3a)"),
     Step("apprenticeship", "pairing requests arrive and wait for a master's slot; pairs formed (HS-A8a)"),
+    Step("apprentice_years", "apprentices enrol from young workers at or below a level (after demography and the "
+                             "certification steps: the month's leavers cannot enrol, its hires can, at the level "
+                             "the month gave them); a completed training year is paid at 'durations end'"),
     Step("competition", "the yearly competition promotes 'double-pass' entrants"),
+    Step("prizes", "competition prizes of each tier won, paid to winners and coaches; winners promoted if "
+                   "the scenario says so"),
     Step("activities", "lectures, guest lectures, challenge projects (HS-A5, HS-A6, HS-A9)"),
     Step("entities", "studios, bases, stations, rights centres, titles, fairs created and rewarded"),
     Step("snapshot", "month-end stocks by level, queue lengths"),

@@ -27,7 +27,7 @@ def output_paths(out: str | Path) -> dict[str, Path]:
 
 def write_outputs(t: dict, totals: pd.DataFrame, paths: dict[str, Path]) -> None:
     """Write every output file atomically: all are renamed into place only if all were written."""
-    lines = _dated(t["lines"], ["date"])
+    lines = _dated(t["lines"], ["date", "paid_on"])
     unpaid = _dated(t["unpaid"], ["date"])
     warnings = t["warnings"]
     with contextlib.ExitStack() as stack:

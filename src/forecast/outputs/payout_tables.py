@@ -30,7 +30,7 @@ def lines_table(lines: pd.DataFrame, show: int, where: str) -> Table:
     for r in part.itertuples():
         uplift = f"{_yuan(r.uplift)} ({r.uplift_rate:.0%})" if r.uplift_rate else "–"
         rule = r.rule + (" (in kind)" if r.in_kind else "")
-        table.add_row(str(r.date)[:10], f"{r.recipient_kind} {r.recipient}", r.person or "", rule, r.article,
+        table.add_row(str(r.paid_on)[:10], f"{r.recipient_kind} {r.recipient}", r.person or "", rule, r.article,
                       _yuan(r.base), uplift, _yuan(r.amount), str(r.line))
     _more(table, len(part), len(lines), where)
     return table

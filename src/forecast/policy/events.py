@@ -19,11 +19,13 @@ COLUMNS: dict[str, tuple[str, object, str]] = {
     "count": ("int64", 1, "how many (graduates, class hours, sessions, lectures)"),
     "amount": ("float64", np.nan, "amount per unit set by review or rate, for range rules"),
     "paired_on": ("datetime64[s]", pd.NaT, "pairing date of a master and apprentice"),
-    "prize": ("int8", 0, "competition prize: 1 first, 2 second, 3 third, 0 none"),
+    "prize": ("int8", 0, "competition prize or place: 1 first/gold, 2 second/silver, 3 third/bronze, "
+              "4 excellence, 5 squad member, 0 none (policy.places)"),
     "fits_sector": ("bool", False, "major or job in 三新四强五未来 industries"),
     "passed": ("bool", False, "yearly assessment passed"),
     "years": ("float64", np.nan, "age of the entity in years (studios)"),
-    "programme": ("object", "", "route of a certificate: night_school, self_evaluation, competition, …"),
+    "programme": ("object", "", "route of a certificate: night_school, self_evaluation, competition, …; "
+                  "the competition level of a prize (prize_won, coach_award): city, province, world, …"),
     "contributor": ("bool", False, "recipient or the employer of the person rewarded contributes to the fund"),
 }
 
@@ -45,6 +47,11 @@ EVENT_KINDS: dict[str, tuple[str, ...]] = {
     "apprentice_certified": ("person", "level", "paired_on"),
     "challenge_completed": ("amount",),
     "rights_centre_built": (),
+    "title_awarded": ("person", "level", "programme"),   # programme: the title's name in its scheme
+    "apprentice_year": ("person", "level", "count"),
+    "settled_in": ("person", "level"),
+    "prize_won": ("person", "level", "prize", "programme"),
+    "coach_award": ("person", "prize", "programme"),
 }
 
 

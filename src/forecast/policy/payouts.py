@@ -15,10 +15,16 @@ is owed, not its lagged `paid_on` (`rules.base_amounts` splits the events by ver
 reason for paying nothing that comes from the amounts names the version ("HS-A8b amounts in
 force from 2026-01-01"). Validity, once-only claims and the uplift are the rule's, whatever
 the version.
+
+A rule paid in instalments (`Rule.instalments`, e.g. an award paid over two years) gives one
+line per instalment: the k-th paid k × `instalment_months` after the first (itself paid with
+the lag), each from its own budget year, all dated on the event. A rule `net_of` others pays a
+person only the excess over what those rules already paid them (highest award only, no double
+award), so the simulation and `forecast payouts` on real records net alike.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -51,6 +57,7 @@ def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True, 
     kinds = events["event"].to_numpy(object)
     kind_codes, kind_names = pd.factorize(kinds)   # one pass over the events, then integer comparisons
     code_of = {name: code for code, name in enumerate(kind_names.tolist())}
+    owed = []   # (rule, its events, their positions, base amounts, reasons) of every rule with events
     for rule in policy.rules:
         idx = np.flatnonzero(kind_codes == code_of.get(rule.event, -2))
         if not len(idx):
@@ -60,7 +67,10 @@ def compute_payouts(events: pd.DataFrame, policy: Policy, explain: bool = True, 
         why = _validity(rule, ev, why, valid_from, valid_to)
         base = np.where(why == "", base, 0.0)
         why = _once_only(rule, ev, base, why)
-        base = np.where(why == "", base, 0.0)
+        owed.append([rule, ev, idx, np.where(why == "", base, 0.0), why])
+    if any(part[0].net_of for part in owed):
+        _net(owed)
+    for rule, ev, idx, base, why in owed:
         paid = base > 0
         if explain:
             why_idx.append(idx[~paid])
@@ -132,6 +142,33 @@ def _once_only(rule: Rule, ev: pd.DataFrame, base: np.ndarray, why: np.ndarray) 
     return text
 
 
+def _net(owed: list) -> None:
+    """Highest award only, no double award (`Rule.net_of`): in date order, an award to a person
+    is cut by what the rules it is net of already paid that person (net, as cut themselves), so
+    a person who rises through a scheme's titles is paid the highest title's amount in all and
+    a lower title after a higher one pays nothing. Awards without a person are not cut."""
+    netted = {o for part in owed for o in part[0].net_of}
+    rows, persons = [], []
+    for r, (rule, ev, idx, base, why) in enumerate(owed):
+        persons.append(ev["person"].to_numpy(object))
+        if rule.net_of or rule.id in netted:
+            dates = ev["date"].to_numpy()
+            rows += [(dates[j], int(idx[j]), r, j) for j in np.flatnonzero(base > 0)]
+    paid: dict = {}   # (person, rule id) → yuan paid so far (base, before uplift)
+    for _, _, r, j in sorted(rows, key=lambda row: (row[0], row[1], row[2])):
+        rule, _, _, base, why = owed[r]
+        person = persons[r][j] if isinstance(persons[r][j], str) else ""
+        if person and rule.net_of:
+            credit = sum(paid.get((person, o), 0.0) for o in rule.net_of)
+            if credit > 0:
+                base[j] = max(base[j] - credit, 0.0)
+                if base[j] == 0:
+                    why[j] = (f"{rule.id}: already paid {credit:,.2f} under {', '.join(rule.net_of)} "
+                              "(highest award only, no double award)")
+        if person:
+            paid[(person, rule.id)] = paid.get((person, rule.id), 0.0) + base[j]
+
+
 def _lines(rule: Rule, ev: pd.DataFrame, base: np.ndarray, idx: np.ndarray, uplift_rate: float,
            lag: int) -> dict:
     """The payout lines of one rule, as ledger columns (numpy arrays; one table is made of all
@@ -140,6 +177,8 @@ def _lines(rule: Rule, ev: pd.DataFrame, base: np.ndarray, idx: np.ndarray, upli
     rate = np.where(ev["contributor"].to_numpy(bool) & rule.uplift, uplift_rate, 0.0)
     uplift = np.round(base * rate, 2)
     date = ev["date"].to_numpy()
+    if rule.instalments:
+        return _instalment_lines(rule, ev, base, uplift, rate, idx, lag)
     paid_on = pd.to_datetime(add_months(date, lag)) if lag else pd.to_datetime(date)
     return {
         "date": date, "paid_on": paid_on.to_numpy(), "year": paid_on.year.to_numpy(),
@@ -147,6 +186,30 @@ def _lines(rule: Rule, ev: pd.DataFrame, base: np.ndarray, idx: np.ndarray, upli
         "recipient_kind": np.full(n, rule.recipient_kind, dtype=object), "recipient": ev["recipient"].to_numpy(),
         "person": ev["person"].to_numpy(), "base": base, "uplift_rate": rate, "uplift": uplift,
         "amount": base + uplift, "in_kind": np.full(n, rule.in_kind), "event_index": idx}
+
+
+def _instalment_lines(rule: Rule, ev: pd.DataFrame, base: np.ndarray, uplift: np.ndarray, rate: np.ndarray,
+                      idx: np.ndarray, lag: int) -> dict:
+    """One line per instalment of each award (`Rule.instalments`): the k-th (from 0) is paid
+    `lag + k × instalment_months` after the event, from that payment's budget year; its `date`
+    stays the event's (the day the award is owed). Each instalment is its share of the base
+    and of the uplift, rounded to the fen, the last taking the rest, so the lines of an award
+    add up to exactly what one payment would be."""
+    shares = rule.instalments
+    parts = {c: [] for c in LEDGER_COLUMNS}
+    base_left, uplift_left = base.copy(), uplift.copy()
+    for k, share in enumerate(shares):
+        last = k == len(shares) - 1
+        b = base_left if last else np.round(base * share, 2)
+        u = uplift_left if last else np.round(uplift * share, 2)
+        base_left, uplift_left = base_left - b, uplift_left - u
+        line = _lines(replace(rule, instalments=()), ev, b, idx, 0.0, lag + k * rule.instalment_months)
+        line.update(uplift_rate=rate, uplift=u, amount=b + u)
+        for c in LEDGER_COLUMNS:
+            parts[c].append(line[c])
+    # the instalments of one award next to each other, in order (the ledger's stable sort keeps them)
+    order = np.argsort(np.tile(np.arange(len(idx)), len(shares)), kind="stable")
+    return {c: np.concatenate(v)[order] for c, v in parts.items()}
 
 
 def outlays_by_year(ledger: pd.DataFrame, rule_ids: list[str], years: list[int], in_kind: bool = False) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from forecast.policy import ladder
 from forecast.core.atomic import atomic_file
 from forecast.core.errors import InputError
 from forecast.policy.events import COLUMNS, EVENT_KINDS, frame
+from forecast.policy.places import PLACE_NAMES, PLACE_TEXT
 
 #: columns every records file has (besides them, any column of events.COLUMNS and `note`)
 HEADER_REQUIRED = ("date", "event", "recipient")
@@ -34,7 +35,9 @@ TRUE_FALSE = {"true": True, "false": False, "1": True, "0": False, "是": True, 
 BOOL_TEXT = "true, false, 1, 0, 是, 否"
 PRIZES = {"0": 0, "1": 1, "2": 2, "3": 3, "无": 0, "一等奖": 1, "二等奖": 2, "三等奖": 3,
           "一等": 1, "二等": 2, "三等": 3}
-PRIZE_TEXT = "0 (none, 无), 1 (一等奖), 2 (二等奖), 3 (三等奖)"
+#: besides 0–3, the places of policy.places (4 excellence, 5 squad member, and names such as gold)
+PRIZES.update(PLACE_NAMES)
+PRIZE_TEXT = "0 (none, 无), " + PLACE_TEXT
 DATE_TEXT = "YYYY-MM-DD such as 2025-03-31, or 2025/3/31, 2025年3月31日"
 _DATE_RE = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 _THOUSANDS_RE = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"

@@ -66,6 +66,13 @@ class Rule:
     after_policy: bool = False
     uplift: bool = True
     in_kind: bool = False
+    #: shares of the amount paid in instalments (sum 1): the first with the event, the k-th
+    #: k × `instalment_months` later (an award paid over years); () pays it all at once
+    instalments: tuple = ()
+    instalment_months: int = 0
+    #: rules whose earlier payments to the same person count against this one: only the excess
+    #: over what they paid is owed (a scheme of titles paid for the highest only, no double award)
+    net_of: tuple = ()
     #: dated versions ((from date, Rule), …) by strictly increasing date; each version is this
     #: rule with other amounts (and the source of the change) and no changes of its own
     changes: tuple = ()
@@ -177,6 +184,10 @@ class Rule:
             out["min_years"] = self.min_years
         if self.anchor != "date":
             out["anchor"] = self.anchor
+        if self.instalments:
+            out.update(instalments=list(self.instalments), instalment_months=self.instalment_months)
+        if self.net_of:
+            out["net_of"] = list(self.net_of)
         out.update(after_policy=self.after_policy, uplift=self.uplift, in_kind=self.in_kind)
         return out
 

@@ -13,7 +13,7 @@ import pandas as pd
 from forecast.policy.payouts import compute_payouts
 from forecast.policy.plausibility import DEFAULT_SOURCE, implausible
 
-LINE_COLUMNS = ["date", "year", "rule", "article", "recipient_kind", "recipient", "person",
+LINE_COLUMNS = ["date", "paid_on", "year", "rule", "article", "recipient_kind", "recipient", "person",
                 "base", "uplift_rate", "uplift", "amount", "in_kind", "line"]
 UNPAID_COLUMNS = ["line", "date", "event", "recipient", "person", "reason"]
 TOTAL_COLUMNS = ["group", "rule", "article", "recipient_kind", "recipient", "in_kind", "lines",

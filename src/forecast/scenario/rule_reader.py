@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from forecast.policy import ladder
 from forecast.policy.events import EVENT_KINDS
+from forecast.policy.places import PLACE_TEXT, parse_place
 from forecast.policy.rules import AMOUNT_KEYS, CONDITIONS, KINDS, ONCE_KEYS, Rule
 from forecast.scenario.params import AMOUNT, COUNT, MONTHS
 from forecast.scenario.reader import Table
@@ -45,10 +46,41 @@ def read_rule(rule_id: str, t: Table) -> Rule:
     args["after_policy"] = t.flag("after_policy", False)
     args["uplift"] = t.flag("uplift", True)
     args["in_kind"] = t.flag("in_kind", False)
+    args.update(_instalments(t))
+    if t.has("net_of"):
+        others = t.raw("net_of")
+        if not isinstance(others, list) or not others or any(not isinstance(r, str) or r == rule_id for r in others):
+            raise t.error("net_of", f"{others!r} is not a list of other rules' ids",
+                          "a non-empty list of the ids of the scheme's other rules, e.g. [\"HZ-A3b\"]")
+        args["net_of"] = tuple(others)
     changes = _changes(kind, args.get("field", "level"), t) if t.has("changes") else ()
     t.close()
     rule = Rule(**args)
     return rule.with_changes(changes) if changes else rule
+
+
+def _instalments(t: Table) -> dict:
+    """`instalments` (shares of the amount, each > 0, summing to 1 within 1e-9) with
+    `instalment_months` (months between instalments, ≥ 1): both or neither."""
+    if not (t.has("instalments") or t.has("instalment_months")):
+        return {}
+    if not t.has("instalments"):
+        raise t.error("instalments", "missing: instalment_months needs the shares it spaces",
+                      "a list of shares > 0 summing to 1, e.g. [0.5, 0.5]")
+    shares = t.raw("instalments")
+    if (not isinstance(shares, list) or len(shares) < 2
+            or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0 for v in shares)):
+        raise t.error("instalments", f"{shares!r} is not a list of two or more shares > 0",
+                      "a list of two or more shares > 0 summing to 1, e.g. [0.5, 0.5]")
+    if abs(sum(shares) - 1.0) > 1e-9:
+        raise t.error("instalments", f"shares add up to {sum(shares):.12g}", "shares summing to 1 (within 1e-9)")
+    if not t.has("instalment_months"):
+        raise t.error("instalment_months", "missing: instalments need the months between them",
+                      "a whole number of months in [1, 1200]")
+    months = t.number("instalment_months", MONTHS)
+    if months < 1:
+        raise t.error("instalment_months", f"{months!r} is out of range", "a whole number of months in [1, 1200]")
+    return {"instalments": tuple(float(v) for v in shares), "instalment_months": months}
 
 
 def _changes(kind: str, field: str, t: Table) -> list[tuple]:
@@ -88,7 +120,7 @@ def _amounts(kind: str, field: str, t: Table) -> dict:
             try:
                 code = ladder.parse_level(key) if field == "level" else _prize(key)
             except ValueError:
-                allowed = ladder.ALLOWED_LEVELS if field == "level" else "1, 2, 3"
+                allowed = ladder.ALLOWED_LEVELS if field == "level" else PLACE_TEXT
                 raise amounts.error(key, "not a " + field, allowed) from None
             table[code] = amounts.number(key, AMOUNT)
         amounts.close()
@@ -117,7 +149,5 @@ def _amounts(kind: str, field: str, t: Table) -> dict:
 
 
 def _prize(key) -> int:
-    code = int(key)
-    if code not in (1, 2, 3):
-        raise ValueError(key)
-    return code
+    """A place (policy.places): 1–3 as before, 4 excellence, 5 squad member, or its name."""
+    return parse_place(key)

@@ -99,6 +99,11 @@ class Scenario:
                 raise KeyError(f"not parameters of this scenario: {', '.join(unknown)}")
             drawn = {**drawn, **given}
 
+        def nested(path: str, specs: dict) -> dict:
+            """A table of named parts (prize tiers): each part's parameters drawn, the rest as is."""
+            return {k: drawn[f"{path}.{k}"] if isinstance(v, Param) else nested(f"{path}.{k}", v)
+                    if isinstance(v, dict) else v for k, v in specs.items()}
+
         def section(cls, path: str, specs: dict):
             values = {}
             for key, spec in specs.items():
@@ -106,6 +111,8 @@ class Scenario:
                     v = drawn[f"{path}.{key}"]
                 elif isinstance(spec, LevelTable):
                     v = spec.array()
+                elif isinstance(spec, dict) and key != "expected_units":
+                    v = nested(f"{path}.{key}", spec)
                 else:
                     v = spec
                 values[key] = v
@@ -157,6 +164,8 @@ class Scenario:
                     rows.append({"parameter": f"{path}.{key}", "specification": spec.describe(),
                                  "kind": "assumption" if spec.assumption else "policy",
                                  "rules": ", ".join(rules), "source": spec.source})
+                elif isinstance(spec, dict) and key != "expected_units":   # named parts (prize tiers)
+                    visit(f"{path}.{key}", spec, rule_ids_of(spec) or rules)
 
         for name in FIXED:
             visit(name, self.specs[name], [])

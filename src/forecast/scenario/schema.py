@@ -183,6 +183,19 @@ class Competition(Section):
 
 
 @dataclass(frozen=True, eq=False)
+class Prizes(Section):
+    """[pathways.prizes]: competition prizes as rare events (a Poisson number a year of each
+    tier, `scenario/prize_tiers.py`), won by active workers at `min_level` or above, each
+    `prize_won` paid by its tier's rule and, with a `coach_rule`, a `coach_award` for the coach
+    or expert team. With `promote` a winner also rises one level (破格晋升). The count is set by
+    the competitions' places, not by the reward: no behavioural response."""
+    month: int = setting("month")
+    min_level: int = setting("level")
+    tiers: dict = setting("tiers")
+    promote: bool = setting("flag", default=False)
+
+
+@dataclass(frozen=True, eq=False)
 class Craftsmen(Section):
     selection_rule: str = setting("rule")
     annuity_rule: str | None = setting("rule", optional=True)
@@ -255,6 +268,53 @@ class Entity(Responsive):
     ARRIVALS = ("new_per_year", "per_year_scheduled", "planned")
 
 
+#: years an apprenticeship's training lasts: a whole number in [1, 10]
+TRAINING_YEARS = Domain(1, 10, True, "a whole number of years in [1, 10]")
+
+
+@dataclass(frozen=True, eq=False)
+class ApprenticeYears(Responsive):
+    """[pathways.apprentice_years]: subsidised apprenticeships (e.g. 企业新型学徒制) paid to the
+    employer per apprentice-year (`rule`, a fixed rule or a range rule whose amount is drawn
+    uniformly within its range). Enrolments a year (Poisson) are drawn from active workers at or
+    below `max_level` and younger than `max_age`; each trains `training_years` and drops out
+    during each year with chance `dropout_per_year` (a year dropped out of is not paid);
+    with `certify_on_completion` a share `certified_share` of completers certify one level up."""
+    PAYING_RULE = "rule"
+    #: setting → (rule kinds it may name, event kind of the rule)
+    RULE_KINDS = {"rule": (("fixed", "range"), "apprentice_year")}
+    rule: str = setting("rule")
+    max_level: int = setting("level")
+    max_age: float = param(AGE)
+    enrolments_per_year: float = param(RATE)
+    training_years: int = param(TRAINING_YEARS)
+    dropout_per_year: float = param(PROBABILITY)
+    certify_on_completion: bool = setting("flag", default=False)
+    certified_share: float = param(SHARE, default=(1.0, "every completer is certified one level up"))
+
+
+@dataclass(frozen=True, eq=False)
+class SettlingIn(Section):
+    """[pathways.settling_in]: a one-off settling-in (安家) subsidy to recruits moving into the
+    district: of each month's hires at the levels of `rule` (a table rule by level), a share
+    `apply_share` (eligible and applying) is paid once, at the table's amount for their level."""
+    RULE_KINDS = {"rule": (("table",), "settled_in")}
+    rule: str = setting("rule")
+    apply_share: float = param(SHARE)
+
+
+@dataclass(frozen=True, eq=False)
+class Titles(Section):
+    """[pathways.titles]: a scheme of named titles (e.g. a city's 大工匠, 工匠, 青年工匠), each
+    `[pathways.titles.scheme.NAME]` with its `rule` (a fixed rule paying `title_awarded`
+    events whose programme is NAME), `rank` (higher is the higher title; equal ranks are
+    equal titles), `per_year` (holders named a year, a parameter), `min_level`,
+    `selection_month` and an optional `max_age` (under that age on the day of selection).
+    A title is awarded only to a worker holding no equal or higher title of the scheme; what
+    an upgrade pays is the rules' own (`net_of`: highest award only, no double award)."""
+    scheme: dict = setting("titles")
+
+
 @dataclass(frozen=True, eq=False)
 class Fund(Section):
     """The fund whose returns pay the rewards (Huishan: 惠山工匠基金, seed 000 三、配套保障)."""
@@ -267,6 +327,9 @@ class Fund(Section):
 #: [pathways.NAME] sections the engine knows
 PATHWAYS = {"self_evaluation": SelfEvaluation, "night_school": NightSchool, "apprenticeship": Apprenticeship,
             "competition": Competition, "craftsmen": Craftsmen, "colleges": Colleges}
+PATHWAYS["prizes"] = Prizes
+PATHWAYS.update(apprentice_years=ApprenticeYears, settling_in=SettlingIn)
+PATHWAYS.update(titles=Titles)
 #: fixed sections, in the order a scenario lists them
 FIXED = {"population": Population, "flows": Flows, "ladder": Ladder}
 

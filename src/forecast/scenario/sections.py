@@ -13,9 +13,11 @@ from forecast.policy.policy import ENTITY_METRICS, METRICS, RATE_METRICS, SHARE_
 from forecast.scenario.files import Origins, OriginTable
 from forecast.scenario.draws import flat, read_correlations
 from forecast.scenario.params import COUNT, MONTHS, RATE, SHARE, LevelTable, Param
+from forecast.scenario.prize_tiers import read_tiers
 from forecast.scenario.reader import Table
 from forecast.scenario.response import check_units, read_reference, read_units
 from forecast.scenario.rule_reader import read_rule
+from forecast.scenario.title_scheme import read_scheme
 from forecast.scenario.schema import (FIXED, PATHWAYS, RESPONSE_KEYS, Activity, Apprenticeship, Entity, Fund, L, P,
                                       Responsive, S)
 
@@ -58,6 +60,11 @@ def validate(data: dict, origins: dict, root: tuple) -> dict:
     rules_t.close()
     out["rules"] = rules
     by_id = {r.id: r for r in rules}
+    for r in rules:
+        unknown = [o for o in r.net_of if o not in by_id]
+        if unknown:
+            raise rules_t.table(r.id).error("net_of", f"{unknown[0]!r} is not a rule of this scenario",
+                                            ", ".join(sorted(by_id)))
     out["reference"] = read_reference(top.table("reference_amounts", required=False), by_id, root)
     targets_t = top.table("targets", required=False)
     out["targets"] = [_target(tid, targets_t.table(tid)) for tid in targets_t.keys()]
@@ -155,9 +162,25 @@ def _section(t: Table, cls, rules: dict) -> dict:
         else:
             out[key] = _setting(t, key, kind, rules)
     t.close()
+    _check_rule_kinds(t, cls, out, rules)
     if issubclass(cls, Responsive):
         _check_reward(t, cls, out, rules)
     return out
+
+
+def _check_rule_kinds(t: Table, cls, spec: dict, rules: dict) -> None:
+    """A section that pays its rules by one event kind and reads their amounts one way
+    (`RULE_KINDS`: setting → (rule kinds, event kind)) names only rules of those kinds."""
+    for key, (kinds, event) in getattr(cls, "RULE_KINDS", {}).items():
+        rule = rules.get(spec.get(key))
+        if rule is None:
+            continue
+        if rule.kind not in kinds:
+            raise t.error(key, f"rules.{rule.id} is a {rule.kind} rule", "a rule of kind " + " or ".join(kinds))
+        if rule.event != event:
+            raise t.error(key, f"rules.{rule.id} pays {rule.event!r} events", f"a rule with event = {event!r}")
+        if rule.kind == "table" and rule.field != "level":
+            raise t.error(key, f"rules.{rule.id} is a table by {rule.field}", 'a table by level (field = "level")')
 
 
 def _check_reward(t: Table, cls, spec: dict, rules: dict) -> None:
@@ -274,6 +297,11 @@ def _setting(t: Table, key: str, kind: S, rules: dict):
         return t.flag(key)
     if kind.kind == "units":
         return read_units(t, key, rules)
+    if kind.kind == "titles":
+        return read_scheme(t, key, rules, lambda tt, k, d: _param(tt, k, P(d)),
+                           lambda tt, k, s: _setting(tt, k, S(s), rules))
+    if kind.kind == "tiers":
+        return read_tiers(t, key, rules)
     return t.text(key)
 
 

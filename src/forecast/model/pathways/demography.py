@@ -12,6 +12,8 @@ class Demography:
         self.sim = sim
         self.rng = sim.rng("demography")
         self.growth = sim.values.flows.growth
+        #: the ids of the hires of month `hired_month` (read by pathways that act on recruits)
+        self.hired, self.hired_month = np.empty(0, np.int64), -1
 
     def step(self, t: int) -> None:
         sim = self.sim
@@ -23,5 +25,5 @@ class Demography:
         sim.record_flow(t, "exits", len(leaving))
         target = sim.n0 * (1.0 + self.growth) ** (t / 12.0)
         hires = max(0, int(round(target - int(sim.by_level.sum()))))   # by_level: the workers in the district
-        sim.add_workers(hires, t, self.rng)
+        self.hired, self.hired_month = sim.add_workers(hires, t, self.rng), t
         sim.record_flow(t, "hires", hires)

@@ -1,0 +1,150 @@
+"""Subsidised apprenticeships paid per apprentice-year (e.g. 企业新型学徒制): the employer earns
+the rule's subsidy for each training year an apprentice completes.
+
+Each month of the policy a number of apprentices enrol (Poisson with the section's yearly
+rate / 12, which responds to the subsidy as every rewarded pathway's volume does:
+`behaviour.monthly_volume`; counts from the pathway's own arrivals stream, so a reform that
+changes nothing changes no count). They are drawn uniformly from active workers at or below
+`max_level`, younger than `max_age`, who have never enrolled (a person is an apprentice once).
+
+A month's cohort is one SimPy process (a duration is what SimPy is for here): it waits out
+each training year and acts at "durations end" of the month the year completes (12, 24, …
+months after enrolment). Reading of the drop-out: an apprentice drops out *during* a training
+year with chance `dropout_per_year`, and a year dropped out of is not completed and not paid;
+so of Y years an enrolment completes year j with chance (1 − d)^j and earns on average
+Σ_{j=1}^{Y} (1 − d)^j apprentice-years. Whether (and in which year) each apprentice drops out
+is drawn at enrolment. An apprentice who leaves the district (the engine's exits, heard
+through `sim.on_exit`) stops training and earns nothing more. Completing the last year
+certifies, with `certify_on_completion`, a share `certified_share` of completers one level up
+(a certificate of programme "apprentice_years").
+
+Each year paid is an `apprentice_year` event: recipient the employer (E…), the apprentice as
+person, the apprentice's level when the year completes, count 1; for a range rule the amount
+per apprentice-year is drawn uniformly within the range in force (rounded to 10 yuan), since
+the texts ("≤ 6,000 per apprentice-year") give a ceiling and no distribution.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from forecast.model.behaviour import monthly_volume
+from forecast.model.eventlog import ids
+from forecast.model.pathways.base import Pathway
+from forecast.model.pathways.self_evaluation import next_level
+from forecast.policy import ladder
+
+PROGRAMME = "apprentice_years"
+
+
+class ApprenticeYears(Pathway):
+    NAME = "apprentice_years"
+
+    def __init__(self, sim, p):
+        self.sim, self.p = sim, p
+        self.rng = sim.rng("apprentice_years")
+        self.amount_rng = sim.rng("apprentice_years:amount")
+        self.per_month = monthly_volume(p.enrolments_per_year, p, sim.scenario, sim.date(np.arange(sim.T))) / 12
+        self.arrivals = sim.arrivals("apprentice_years").counts(self.per_month)
+        self.years = int(p.training_years)
+        self.max_age = int(round(p.max_age * 12))
+        #: by worker: enrolled once (never again), in training now, month enrolled (-1: never)
+        self.enrolled = np.zeros(0, bool)
+        self.training = np.zeros(0, bool)
+        self.start = np.zeros(0, np.int64)
+        sim.on_exit.append(self._left)
+
+    def _grow(self) -> None:
+        """Extend the per-worker columns to every worker the district has had so far."""
+        n = self.sim.workers.n
+        if n > len(self.enrolled):
+            extra = n - len(self.enrolled)
+            self.enrolled = np.concatenate([self.enrolled, np.zeros(extra, bool)])
+            self.training = np.concatenate([self.training, np.zeros(extra, bool)])
+            self.start = np.concatenate([self.start, np.full(extra, -1, np.int64)])
+
+    def step(self, t: int) -> None:
+        """This month's enrolments, each cohort a SimPy process of its training years."""
+        sim, p, rng = self.sim, self.p, self.rng
+        if not sim.in_policy(t):
+            return
+        k = int(self.arrivals[t])
+        if not k:
+            return
+        self._grow()
+        w = sim.workers
+        cand = w.active & (w.level <= p.max_level)
+        cand &= w.birth > t - self.max_age   # younger than max_age at month t
+        cand &= ~self.enrolled
+        cand = np.flatnonzero(cand)
+        k = min(k, len(cand))
+        if not k:
+            return
+        who = np.sort(rng.choice(cand, k, replace=False))
+        drop = rng.random((k, self.years)) < p.dropout_per_year
+        completes = np.where(drop.any(axis=1), drop.argmax(axis=1), self.years)   # years completed
+        self.enrolled[who] = True
+        self.training[who] = True
+        self.start[who] = t
+        sim.env.process(self._cohort(who, completes, t))
+
+    def _cohort(self, who: np.ndarray, completes: np.ndarray, t0: int):
+        """One month's apprentices: at the end of each training year, those still training who
+        complete it are paid; those who dropped out during it stop; the last year certifies."""
+        sim = self.sim
+        for year in range(1, self.years + 1):
+            yield sim.until(t0 + 12 * year, "durations end")
+            t = t0 + 12 * year
+            going = self.training[who]           # still in the district and not dropped out
+            done = going & (completes >= year)
+            self.training[who[going & ~done]] = False
+            self._pay(who[done], t)
+            if year == self.years:
+                self.training[who] = False
+                self._certify(who[done], t)
+
+    def _pay(self, idx: np.ndarray, t: int) -> None:
+        """One `apprentice_year` event per apprentice who completed a training year in month t."""
+        if not len(idx):
+            return
+        sim, w = self.sim, self.sim.workers
+        rule = sim.scenario.policy.rule(self.p.rule).on(sim.date(t))
+        cols = dict(recipient_kind=rule.recipient_kind, recipient=ids("E", w.employer[idx]), person=ids("W", idx),
+                    level=w.level[idx], count=1, contributor=sim.contributor(idx))
+        if rule.kind == "range":
+            cols["amount"] = np.round(self.amount_rng.uniform(*rule.range, len(idx)), -1)
+        sim.log.emit("apprentice_year", sim.date(t), **cols)
+
+    def _certify(self, idx: np.ndarray, t: int) -> None:
+        """A share of the completers certify one level up (with `certify_on_completion`)."""
+        if not self.p.certify_on_completion or not len(idx):
+            return
+        w = self.sim.workers
+        idx = idx[self.rng.random(len(idx)) < self.p.certified_share]
+        idx = idx[w.level[idx] < ladder.TOP]
+        self.sim.promote(idx, next_level(w.level[idx]), t, PROGRAMME)
+
+    def _left(self, idx: np.ndarray) -> None:
+        """Apprentices who leave the district stop training: no further year is paid."""
+        self._grow()
+        self.training[idx] = False
+
+    def owed_after(self) -> dict:
+        """Expected apprentice-years of those still training at the horizon's end, still to
+        complete after it: each further year j with chance ((1 − d)(1 − turnover))^j, at the
+        amount in force at the horizon's end (a range rule's midpoint), with the uplift for
+        contributors."""
+        sim, p = self.sim, self.p
+        self._grow()
+        open_ = np.flatnonzero(self.training)
+        if not len(open_):
+            return {}
+        pol = sim.scenario.policy
+        rule = pol.rule(p.rule).on(sim.scenario.end)
+        amount = rule.amount if rule.kind == "fixed" else 0.5 * (rule.range[0] + rule.range[1])
+        turnover = sim.values.flows.turnover if sim.options.demography else 0.0
+        stay = (1.0 - p.dropout_per_year) * (1.0 - turnover)
+        done = (sim.T - 1 - self.start[open_]) // 12          # anniversaries already passed
+        remaining = self.years - done
+        expected = np.array([sum(stay ** j for j in range(1, r + 1)) for r in range(self.years + 1)])
+        uplift = np.where(sim.contributor(open_) & rule.uplift, pol.uplift_rate, 0.0)
+        return {rule.id: float(np.sum(expected[np.clip(remaining, 0, self.years)] * amount * (1.0 + uplift)))}

@@ -1,0 +1,71 @@
+"""A scheme of named titles (e.g. a city's 大工匠, 工匠, 乡村工匠, 青年工匠): every year, in each
+title's selection month within the policy, `per_year` holders are named from the active
+workers at or above the title's `min_level` (and under its `max_age`, if it has one), higher
+levels likelier (weight 2^(level − min_level), as the craftsmen pathway draws), and each award
+is a `title_awarded` event of programme NAME, paid by the title's own rule.
+
+Highest title only, no double award — reading "就高不重复" (a policy's "按照就高、不重复享受原则",
+seed 003): a worker holding a title is never named to an equal or lower one of the scheme (so two
+titles of equal rank exclude each other), and a holder named to a higher one is paid that
+title's award minus what the lower one paid. The pathway enforces the first part by its pool;
+the second is the rules' (`net_of` in the scenario: the payout calculator cuts an award by what
+the scheme's other rules already paid that person), so a real record of an upgrade read by
+`forecast payouts` is netted exactly as a simulated one. Titles due in the same month are
+named highest rank first, so no one receives two titles in one month.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from forecast.model.eventlog import ids
+from forecast.model.pathways.base import Pathway
+
+
+class Titles(Pathway):
+    NAME = "titles"
+
+    def __init__(self, sim, p):
+        self.sim, self.p = sim, p
+        self.rng = sim.rng("titles")
+        #: (name, title) highest rank first; equal ranks in the scenario's order
+        self.order = sorted(p.scheme.items(), key=lambda item: -item[1]["rank"])
+        self.rank = np.zeros(0, dtype=np.int16)   # per worker: rank of the highest title held (0: none)
+
+    def step(self, t: int) -> None:
+        sim = self.sim
+        if not sim.in_policy(t):
+            return
+        month = sim.month_of_year(t)
+        for name, title in self.order:
+            if title["selection_month"] != month:
+                continue
+            chosen = self._select(title, t)
+            if not len(chosen):
+                continue
+            w = sim.workers
+            sim.log.emit("title_awarded", sim.date(t), recipient_kind="worker", recipient=ids("W", chosen),
+                         person=ids("W", chosen), level=w.level[chosen], programme=name,
+                         contributor=sim.contributor(chosen))
+
+    def held(self) -> np.ndarray:
+        """Per worker, the rank of the highest title of the scheme held (0: none)."""
+        n = self.sim.workers.n
+        if len(self.rank) < n:
+            self.rank = np.concatenate([self.rank, np.zeros(n - len(self.rank), dtype=np.int16)])
+        return self.rank[:n]
+
+    def _select(self, title: dict, t: int) -> np.ndarray:
+        """Name up to `per_year` holders of `title` from its pool, higher levels likelier."""
+        w, min_level, rank = self.sim.workers, title["min_level"], title["rank"]
+        held = self.held()
+        ok = w.active & (w.level >= min_level) & (held < rank)
+        if title.get("max_age") is not None:
+            ok &= (t - w.birth.astype(float)) / 12.0 < title["max_age"]
+        pool = np.flatnonzero(ok)
+        k = min(int(title["per_year"]), len(pool))
+        if not k:
+            return pool[:0]
+        weight = 2.0 ** (w.level[pool] - min_level)
+        chosen = np.sort(self.rng.choice(pool, k, replace=False, p=weight / weight.sum()))
+        held[chosen] = rank
+        return chosen
