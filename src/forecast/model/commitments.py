@@ -36,12 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.model.population import monthly
 from forecast.policy import ladder
-
-
-def monthly(p_year) -> np.ndarray | float:
-    """Monthly probability equivalent to a yearly one (as `model.population.monthly`)."""
-    return 1.0 - (1.0 - np.asarray(p_year, dtype=float)) ** (1.0 / 12.0)
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecast.policy.payouts import compute_payouts
+from forecast.policy.payouts import compute_payouts, outlays_by_year
 from forecast.runs import backends
 from forecast.runs import execution_rates as rates
 from forecast.runs.execution_real import Real, month_number
 from forecast.runs.record import Record, reduce_result
-from forecast.runs.simulate import replication_seed, simulate
+from forecast.runs.simulate import draw_values, replication_seed, simulate
 from forecast.scenario.params import param_rng
 from forecast.scenario.scenario import Scenario
 
@@ -53,9 +53,7 @@ class Actuals:
 
     def cash(self, years: list[int], rules: list[str]) -> np.ndarray:
         """years × rules: cash paid to DATE, by the year of the record's date (yuan)."""
-        part = self.ledger[~self.ledger["in_kind"].astype(bool)]
-        t = part.pivot_table(index="year", columns="rule", values="amount", aggfunc="sum", fill_value=0.0)
-        return t.reindex(index=years, columns=rules, fill_value=0.0).to_numpy(dtype=float)
+        return by_year(self.ledger, years, rules)
 
 
 def actuals(records: pd.DataFrame, scenario: Scenario, as_of: dt.date) -> Actuals:
@@ -117,6 +115,7 @@ class ReforecastTask:
     seed: int
     as_of: dt.date
     actual_records: pd.DataFrame
+    real: Real                   # the real craftsmen and pairings of the records (the same in every replication)
     updates: tuple
     uncertain: bool = True
     fixed: frozenset = frozenset()
@@ -133,14 +132,13 @@ class ReforecastItem:
 
 def reforecast_item(task: ReforecastTask, rep: int) -> ReforecastItem:
     """Replication `rep` of the re-forecast: committed by real records + the simulated rest."""
-    sc = task.scenario
+    sc, real = task.scenario, task.real
     ss = replication_seed(task.seed, rep)
-    prior = sc.resolve(ss.spawn(2)[0] if task.uncertain else None, task.fixed)
+    prior, _ = draw_values(sc, task.seed, rep, task.uncertain, task.fixed)
     given = rates.posterior_values(list(task.updates), prior.drawn,
                                    lambda name: param_rng(ss, f"execution:rate:{name}"))
     result = simulate(sc, task.seed, rep, uncertain=task.uncertain, fixed=task.fixed, given=given)
     rest = result.ledger.iloc[rest_lines(result, task.actual_records, task.as_of)]
-    real = Real.from_records(task.actual_records, sc, result.values, task.as_of)
     future = real.committed_events(result.values, param_rng(ss, "execution:annuities"),
                                    param_rng(ss, "execution:milestones"))
     committed = committed_ledger(future, real, sc, result.values)
@@ -189,18 +187,15 @@ def rest_lines(result, actual_records: pd.DataFrame, as_of: dt.date) -> np.ndarr
 
 
 def by_year(ledger: pd.DataFrame, years: list[int], rules: list[str]) -> np.ndarray:
-    """years × rules of the cash lines (budget year of payment), yuan."""
-    part = ledger[~ledger["in_kind"].astype(bool)]
-    if not len(part):
-        return np.zeros((len(years), len(rules)))
-    t = part.pivot_table(index="year", columns="rule", values="amount", aggfunc="sum", fill_value=0.0)
-    return t.reindex(index=years, columns=rules, fill_value=0.0).to_numpy(dtype=float)
+    """years × rules of the cash lines (budget year of payment), yuan (`outlays_by_year`)."""
+    return outlays_by_year(ledger, rules, years).to_numpy(dtype=float)
 
 
-def monthly_cash(ledger: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    """Cash paid in each month of the horizon (by `paid_on`), yuan."""
+def monthly_cash(ledger: pd.DataFrame, scenario: Scenario, on: str = "paid_on") -> np.ndarray:
+    """Cash paid in each month of the horizon, by the month of column `on` (the payment;
+    `date` for records, paid on their date), yuan."""
     part = ledger[~ledger["in_kind"].astype(bool)]
-    m = month_number(part["paid_on"]) - int(month_number([scenario.start])[0])
+    m = month_number(part[on]) - int(month_number([scenario.start])[0])
     ok = (m >= 0) & (m < scenario.months)
     return np.bincount(m[ok], weights=part["amount"].to_numpy(float)[ok], minlength=scenario.months)
 
@@ -229,14 +224,14 @@ def execution_table(scenario: Scenario, actual: np.ndarray, plan: np.ndarray, co
     with its 5–95 % band), actual, committed (mean), reforecast = actual + committed + rest
     (mean, 5–95 %) and variance = reforecast − plan (yuan). `plan`, `committed`, `rest`:
     reps × years × rules; `actual`: years × rules."""
-    rules = scenario.policy.rule_ids(False)
-    re = actual[None] + committed + rest
+    rules = scenario.policy.rule_ids(False) + ["total"]
+    with_total = lambda a: np.concatenate([a, a.sum(axis=-1, keepdims=True)], axis=-1)   # noqa: E731
+    actual_t = with_total(actual)
+    plan, committed, re = with_total(plan), with_total(committed), with_total(actual[None] + committed + rest)
     rows = []
     for i, year in enumerate(scenario.years):
-        for j, rule in [(j, r) for j, r in enumerate(rules)] + [(None, "total")]:
-            pick = (lambda a: a[:, i, :].sum(axis=1)) if j is None else (lambda a, j=j: a[:, i, j])
-            p, r, c = pick(plan), pick(re), pick(committed)
-            a = float(actual[i].sum() if j is None else actual[i, j])
+        for j, rule in enumerate(rules):
+            p, r, c, a = plan[:, i, j], re[:, i, j], committed[:, i, j], float(actual_t[i, j])
             rows.append({"year": year, "rule": rule, "plan": p.mean(), "plan_p5": np.quantile(p, QUANTILES[0]),
                          "plan_p95": np.quantile(p, QUANTILES[1]), "actual": a, "committed": c.mean(),
                          "reforecast": r.mean(), "reforecast_p5": np.quantile(r, QUANTILES[0]),
@@ -245,14 +240,6 @@ def execution_table(scenario: Scenario, actual: np.ndarray, plan: np.ndarray, co
     money = [c for c in t.columns if c not in ("year", "rule")]
     t[money] = t[money].astype(float).round(2)
     return t
-
-
-def actual_monthly(actual: Actuals, scenario: Scenario) -> np.ndarray:
-    """Cash paid to DATE by the month of each record, over the horizon's months (yuan)."""
-    part = actual.ledger[~actual.ledger["in_kind"].astype(bool)]
-    m = month_number(part["date"]) - int(month_number([scenario.start])[0])
-    ok = (m >= 0) & (m < scenario.months)
-    return np.bincount(m[ok], weights=part["amount"].to_numpy(float)[ok], minlength=scenario.months)
 
 
 def plan_pass(scenario: Scenario, as_of: dt.date, *, reps: int, seed: int = 0, uncertain: bool = True,
@@ -269,7 +256,6 @@ def reforecast(scenario: Scenario, records: pd.DataFrame, as_of: dt.date, plan_i
                progress=None) -> Execution:
     """The re-forecast as of DATE from the records (all of them: those after DATE are left out
     and counted), given the plan's replications (`plan_pass`, same seed)."""
-    from forecast.runs import execution_rates as rates
     actual = actuals(records, scenario, as_of)
     reps = len(plan_items)
     names = [c[0] for c in rates.candidates(scenario)]
@@ -277,16 +263,17 @@ def reforecast(scenario: Scenario, records: pd.DataFrame, as_of: dt.date, plan_i
     ups = rates.updates(scenario, actual.records, {n: [i.counts[n] for i in plan_items] for n in names},
                         {p: [i.drawn[p] for i in plan_items] for p in paths}, scenario.policy.valid_from, as_of,
                         enabled=update)
-    task = ReforecastTask(scenario, seed, as_of, actual.records, tuple(ups), uncertain, fixed)
+    # the records fix who is real; the replication's values are read later only for hazards
+    real = Real.from_records(actual.records, scenario, scenario.resolve(None), as_of)
+    task = ReforecastTask(scenario, seed, as_of, actual.records, real, tuple(ups), uncertain, fixed)
     items = _collect(reforecast_item, task, reps, backend, workers, scheduler, progress, reps)
     years, rules = scenario.years, scenario.policy.rule_ids(False)
     plan = np.stack([i.outlays for i in plan_items])
     committed = np.stack([i.committed for i in items])
     rest = np.stack([i.rest for i in items])
     table = execution_table(scenario, actual.cash(years, rules), plan, committed, rest)
-    real = Real.from_records(actual.records, scenario, scenario.resolve(None), as_of)
     return Execution(scenario, as_of, actual, ups, table, np.stack([i.monthly for i in plan_items]),
-                     actual_monthly(actual, scenario)[None] + np.stack([i.monthly for i in items]),
+                     monthly_cash(actual.ledger, scenario, on="date")[None] + np.stack([i.monthly for i in items]),
                      list(real.notes) + _notes(actual, ups, real), reps)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecast.runs.targets import dated_within
 from forecast.scenario.scenario import Scenario
 
 #: pathway section → (what is counted, event kind, filter column and value or None, rate parameter);
@@ -103,8 +104,7 @@ def candidates(scenario: Scenario) -> list[tuple]:
 
 def count(events: pd.DataFrame, event: str, where: tuple | None, start, end) -> float:
     """Records of a kind dated in [start, end] (for `SUM_COUNTS` kinds, the sum of their `count`)."""
-    d = events["date"]
-    mask = (events["event"] == event) & (d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))
+    mask = (events["event"] == event) & dated_within(events, start, end)
     if where is not None:
         mask &= events[where[0]] == where[1]
     part = events.loc[mask]

@@ -19,18 +19,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecast.core.calendar import add_months, month_dates
 from forecast.model.commitments import Chain, draw_assessments, draw_certifications, milestone_chances
 from forecast.policy import ladder
 from forecast.policy.events import frame
 
 
+#: month number 0: records and chains count months from here (`core.calendar` indices)
+EPOCH = np.datetime64("1970-01", "M")
+
+
 def month_number(dates) -> np.ndarray:
-    """Months since 1970-01 of each date (a month index shared by records and chains)."""
+    """Months since EPOCH of each date (a month index shared by records and chains)."""
     return np.asarray(pd.to_datetime(dates).to_numpy().astype("datetime64[M]").astype(np.int64))
-
-
-def first_of(months: np.ndarray) -> np.ndarray:
-    return np.asarray(months, dtype=np.int64).astype("datetime64[M]").astype("datetime64[s]")
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,8 @@ class Real:
         months = self.assessment_months()
         present, passed = draw_assessments(months - self.as_of_month, float(cr.pass_rate), float(cr.leave_rate), rng)
         i, j = np.nonzero(present)
-        dates = (first_of(months[i, j].astype(np.int64)).astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
         c = self.craftsmen.iloc[i]
-        return frame({"date": dates.astype("datetime64[s]"), "event": self.annuity_event,
+        return frame({"date": month_dates(EPOCH, months[i, j].astype(np.int64), last_day=True), "event": self.annuity_event,
                       "recipient_kind": "craftsman", "recipient": c["recipient"].to_numpy(),
                       "person": c["recipient"].to_numpy(), "passed": passed[i, j],
                       "contributor": c["contributor"].to_numpy(bool)}, len(i))
@@ -152,7 +152,7 @@ class Real:
         idx, month, level = draw_certifications(chain, p["level"].to_numpy(), since, paired,
                                                 self.as_of_month + 1, last, rng)
         q = p.iloc[idx]
-        return frame({"date": first_of(month), "event": self.milestone_event, "recipient_kind": "master",
+        return frame({"date": month_dates(EPOCH, month), "event": self.milestone_event, "recipient_kind": "master",
                       "recipient": q["master"].to_numpy(), "person": q["apprentice"].to_numpy(),
                       "level": level.astype(np.int8), "paired_on": q["paired_on"].to_numpy().astype("datetime64[s]"),
                       "contributor": q["contributor"].to_numpy(bool)}, len(idx))
@@ -168,7 +168,6 @@ def expected_milestones(real: Real, chain: Chain, policy, max_months_in_grade: i
     if real.milestone_event is None or not len(real.pairings):
         return pd.DataFrame(columns=["master", "apprentice", "level", "expected"])
     rule = next(r for r in policy.rules if r.event == real.milestone_event)
-    from forecast.core.calendar import add_months
     uplift = policy.uplift_rate if uplift_rate is None else uplift_rate
     done = set(zip(real.milestone_records["person"], real.milestone_records["level"]))
     rows = []
@@ -180,7 +179,7 @@ def expected_milestones(real: Real, chain: Chain, policy, max_months_in_grade: i
             continue
         since = paired - np.arange(max_months_in_grade + 1) if p.since < 0 else int(p.since)
         chances = milestone_chances(chain, int(p.level), since, paired, first, last)
-        dates = first_of(np.arange(first, last + 1)).astype("datetime64[D]")
+        dates = month_dates(EPOCH, np.arange(first, last + 1))
         factor = 1.0 + (uplift if (p.contributor and rule.uplift) else 0.0)
         for lv, within, _ in rule.milestones:
             if (p.apprentice, lv) in done:

@@ -82,6 +82,18 @@ class Result:
         return evaluate(self)
 
 
+def draw_values(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain: bool = True,
+                fixed: frozenset = frozenset(), at: dict | None = None, given: dict | None = None,
+                sampling: str = "random") -> tuple[Values, np.random.SeedSequence]:
+    """Replication r's parameter values (arguments as `simulate`'s) and the seed of its
+    dynamics: the one place that knows how a replication's seed is split, so a caller that
+    needs the values a replication draws (a re-forecast's prior) gets exactly those."""
+    ss = replication_seed(seed, replication)
+    param_ss, dynamics_ss = ss.spawn(2)
+    uniform = qmc.uniforms(seed, replication) if qmc.check_method(sampling) == "rqmc" else None
+    return scenario.resolve(param_ss if uncertain else None, fixed, at, given, uniform), dynamics_ss
+
+
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain: bool = True,
              options: Options | None = None, fixed: frozenset = frozenset(), at: dict | None = None,
              given: dict | None = None, sampling: str = "random") -> Result:
@@ -95,10 +107,7 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     `sampling="rqmc"`: the parameters' uniforms are replication r's quasi-random point
     (`scenario/qmc.py`) instead of their streams' numbers; the dynamics are the same.
     """
-    ss = replication_seed(seed, replication)
-    param_ss, dynamics_ss = ss.spawn(2)
-    uniform = qmc.uniforms(seed, replication) if qmc.check_method(sampling) == "rqmc" else None
-    values = scenario.resolve(param_ss if uncertain else None, fixed, at, given, uniform)
+    values, dynamics_ss = draw_values(scenario, seed, replication, uncertain, fixed, at, given, sampling)
     sim = Simulation(scenario, values, dynamics_ss, options)
     sim.run()
     owed: dict = {}

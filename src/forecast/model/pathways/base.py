@@ -2,6 +2,8 @@
 acts at its step of every month (`forecast.model.engine.STEPS`)."""
 from __future__ import annotations
 
+import numpy as np
+
 
 class Pathway:
     """A pathway named `NAME` in the scenario's [pathways] (or, for GROUP "activities" and
@@ -22,3 +24,13 @@ class Pathway:
 
     def step(self, t: int) -> None:  # pragma: no cover - every pathway defines it
         raise NotImplementedError
+
+
+def senior_first(rng: np.random.Generator, pool: np.ndarray, level: np.ndarray, min_level: int, k: int) -> np.ndarray:
+    """Up to k of `pool` (worker ids, `level` their levels) without replacement, each weighted
+    2^(level − min_level): how a title or a craftsman is named, higher levels likelier."""
+    k = min(k, len(pool))
+    if not k:
+        return pool[:0]
+    weight = 2.0 ** (level - min_level)
+    return rng.choice(pool, k, replace=False, p=weight / weight.sum())

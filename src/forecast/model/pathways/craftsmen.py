@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecast.model.eventlog import ids
-from forecast.model.pathways.base import Pathway
+from forecast.model.pathways.base import Pathway, senior_first
 from forecast.model.population import exit_months
 from forecast.model.tail import annuity_value
 
@@ -49,11 +49,9 @@ class Craftsmen(Pathway):
     def _select(self, k: int, year: int | None) -> np.ndarray:
         w, min_level = self.sim.workers, self.p.min_level
         pool = np.flatnonzero(w.active & ~w.craftsman & (w.level >= min_level))
-        k = min(k, len(pool))
-        if not k:
-            return pool[:0]
-        weight = 2.0 ** (w.level[pool] - min_level)
-        chosen = self.rng.choice(pool, k, replace=False, p=weight / weight.sum())
+        chosen = senior_first(self.rng, pool, w.level[pool], min_level, k)
+        if not len(chosen):
+            return chosen
         w.craftsman[chosen] = True
         if self.sim.options.demography:
             flows = self.sim.values.flows

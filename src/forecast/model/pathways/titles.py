@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecast.model.eventlog import ids
-from forecast.model.pathways.base import Pathway
+from forecast.model.pathways.base import Pathway, senior_first
 
 
 class Titles(Pathway):
@@ -62,10 +62,6 @@ class Titles(Pathway):
         if title.get("max_age") is not None:
             ok &= (t - w.birth.astype(float)) / 12.0 < title["max_age"]
         pool = np.flatnonzero(ok)
-        k = min(int(title["per_year"]), len(pool))
-        if not k:
-            return pool[:0]
-        weight = 2.0 ** (w.level[pool] - min_level)
-        chosen = np.sort(self.rng.choice(pool, k, replace=False, p=weight / weight.sum()))
+        chosen = np.sort(senior_first(self.rng, pool, w.level[pool], min_level, int(title["per_year"])))
         held[chosen] = rank
         return chosen
