@@ -102,7 +102,7 @@ def test_small_city_outlays_equal_the_sum_of_the_ledger(tmp_path):
     paid = outlays.sum()
     for rid in ("HZ-A1", "HZ-A2", "HZ-A4", "HZ-A10a", "HZ-A11"):
         assert paid[rid] > 0, rid
-    # each entity grant is paid by exactly one rule (the amount tells the level apart)
+    # each entity grant is paid by exactly one rule (the event's programme, the entity kind, tells the level apart)
     ent = ledger[ledger["rule"].str.startswith(("HZ-A9", "HZ-A10"))]
     assert not ent.duplicated(["event_index"]).any()
     levels = {"HZ-A9a": "national_base", "HZ-A9b": "provincial_base", "HZ-A9c": "worldskills_base",
@@ -162,12 +162,13 @@ def test_prize_base_studio_and_apprentice_rules_by_hand(huzhou):
         ("coach_award", "world_squad", 5, np.nan, 1, "HZ-A7b", 50_000),
         ("prize_won", "national", 2, np.nan, 1, "HZ-A8", 150_000),
         ("prize_won", "national", 4, np.nan, 1, "HZ-A8", 20_000),
-        ("base_recognised", "", 0, 2_000_000, 1, "HZ-A9a", 2_000_000),
-        ("base_recognised", "", 0, 1_000_000, 1, "HZ-A9b", 1_000_000),
-        ("station_accepted", "", 0, np.nan, 1, "HZ-A9c", 2_000_000),
-        ("studio_reviewed", "", 0, 50_000, 1, "HZ-A10a", 50_000),
-        ("base_recognised", "", 0, 50_000, 1, "HZ-A10b", 50_000),
-        ("studio_reviewed", "", 0, 200_000, 1, "HZ-A10c", 200_000),
+        # entity grants: the programme is the entity kind ([entities.NAME]); fixed amounts
+        ("base_recognised", "national_base", 0, np.nan, 1, "HZ-A9a", 2_000_000),
+        ("base_recognised", "provincial_base", 0, np.nan, 1, "HZ-A9b", 1_000_000),
+        ("base_recognised", "worldskills_base", 0, np.nan, 1, "HZ-A9c", 2_000_000),
+        ("studio_reviewed", "studio_city", 0, np.nan, 1, "HZ-A10a", 50_000),
+        ("studio_reviewed", "studio_province", 0, np.nan, 1, "HZ-A10b", 50_000),
+        ("studio_reviewed", "studio_national", 0, np.nan, 1, "HZ-A10c", 200_000),
         ("apprentice_year", "", 0, np.nan, 1, "HZ-A11", 6_000),
     ]
     n = len(rows)
@@ -180,6 +181,55 @@ def test_prize_base_studio_and_apprentice_rules_by_hand(huzhou):
     assert led["event_index"].tolist() == list(range(n))
     assert led["rule"].tolist() == [r[5] for r in rows]
     assert led["amount"].tolist() == [float(r[6]) for r in rows]
+
+
+def _entity_events(rows):
+    n = len(rows)
+    return frame({"date": pd.to_datetime(["2023-05-01"] * n), "event": [r[0] for r in rows],
+                  "recipient": [f"B{i}" for i in range(n)], "programme": [r[1] for r in rows],
+                  "years": 0.0, "amount": np.nan})
+
+
+def test_entity_grants_are_told_apart_by_the_entity_kind(huzhou):
+    """Three base rules share `base_recognised` and three studio rules `studio_reviewed`: each
+    pays only the events of its own entity kind (programme). A provincial base pays HZ-A9b's
+    1,000,000 and no other base rule (without the programme filter HZ-A9a and HZ-A9c would
+    pay it too: 2,000,000 + 1,000,000 + 2,000,000 = 5,000,000); a national studio pays
+    HZ-A10c's 200,000 (not HZ-A10a's or HZ-A10b's 50,000); an event of no kind pays nothing."""
+    ev = _entity_events([("base_recognised", "provincial_base"), ("studio_reviewed", "studio_national"),
+                         ("base_recognised", ""), ("studio_reviewed", "studio")])
+    pay = forecast.compute_payouts(ev, huzhou.policy)
+    led = pay.ledger
+    assert led[["event_index", "rule", "amount"]].values.tolist() == [[0, "HZ-A9b", 1_000_000.0],
+                                                                      [1, "HZ-A10c", 200_000.0]]
+    assert led["amount"].sum() == 1_200_000.0          # 1,000,000 + 200,000
+    assert set(pay.rejections["event_index"]) == {2, 3}
+
+
+def test_huzhou_entity_records_are_accepted_and_paid(huzhou, tmp_path):
+    """A records file of Huzhou grants: studio_reviewed records fill `years` and `amount` (the
+    kind's required columns; a fixed rule ignores the amount) and the level is the programme."""
+    path = tmp_path / "grants.csv"
+    path.write_text("date,event,recipient,programme,years,amount\n"
+                    "2023-03-01,base_recognised,湖州某技师学院,provincial_base,,\n"
+                    "2023-04-01,base_recognised,某集团,worldskills_base,,\n"
+                    "2023-06-01,studio_reviewed,张三工作室,studio_national,0,200000\n"
+                    "2023-06-01,studio_reviewed,李四工作室,studio_city,0,80000\n", encoding="utf-8")
+    ev = forecast.read_records(path, huzhou.policy)
+    led = forecast.compute_payouts(ev, huzhou.policy).ledger
+    # 1,000,000 (HZ-A9b) + 2,000,000 (HZ-A9c) + 200,000 (HZ-A10c) + 50,000 (HZ-A10a, fixed: the
+    # record's 80,000 is not used) = 3,250,000
+    assert led.sort_values("event_index")["rule"].tolist() == ["HZ-A9b", "HZ-A9c", "HZ-A10c", "HZ-A10a"]
+    assert led["amount"].sum() == 3_250_000.0
+
+
+def test_simulated_entity_events_carry_their_kind(tmp_path):
+    """Every base or studio event of a simulated Huzhou city names its entity kind as programme."""
+    scenario = forecast.load_scenario(write(tmp_path, SMALL))
+    ev = forecast.simulate(scenario, seed=3, uncertain=False).events
+    ent = ev[ev["event"].isin(["base_recognised", "studio_reviewed"])]
+    assert len(ent) > 0
+    assert (ent["recipient"].str.rsplit("-", n=1).str[0] == ent["programme"]).all()
 
 
 @pytest.mark.parametrize("text, key", [

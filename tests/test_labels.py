@@ -114,3 +114,16 @@ def test_article_short_names():
     assert Labels("en").article("第二十一条") == "Art. 21"
     assert Labels("en").article("第21条") == "Art. 21"
     assert re.fullmatch(r"Art\. 100", Labels("en").article("第一百条"))
+
+
+def test_section_references_in_latin_for_english_output():
+    """Articles that are not 第N条 (the other policies' 二(一)1, 3(八), 附件2) are shown in
+    Latin characters in English and on charts without a CJK font; Chinese keeps them as written."""
+    from forecast.outputs.labels import Labels, latin_article
+    assert latin_article("二(一)1") == "2(1)1"
+    assert latin_article("3(八)") == "3(8)"
+    assert latin_article("二(二)(3); 附件2") == "2(2)(3); att. 2"
+    assert latin_article("二(十二)") == "2(12)"
+    assert Labels("zh").article("二(一)1") == "二(一)1"
+    assert Labels("en").article("二(一)1") == "2(1)1"
+    assert Labels("en").article("第八条") == "Art. 8"

@@ -212,3 +212,20 @@ def test_a_misspelt_metric_or_wrong_goal_names_the_file_and_key(overlay, text, k
     assert caught.value.file == str(path) and caught.value.key == key and why in str(caught.value)
     status, _, err = forecast_cli("run", str(path))
     assert status == 2 and str(path) in err and key in err
+
+
+def test_entities_at_end_counts_the_initial_bodies_and_those_created_to_the_end():
+    """A stock of bodies ("全市评级机构达到500家", CZ-T14): 3 there at the start (created ≤ 0) +
+    2 created in 2025 + 1 in 2026 = 6 at the end of 2026; one created in 2027 (after the
+    validity) and another kind's bodies do not count. entities_created counts the 3 new ones."""
+    ent = pd.DataFrame({"kind": ["body"] * 7 + ["studio"] * 2,
+                        "id": [f"b{i}" for i in range(7)] + ["s1", "s2"],
+                        "created": [-10, -3, 0, 2, 11, 14, 30, 1, 5],
+                        "initial": [True, True, True, False, False, False, False, False, False]})
+    policy = SimpleNamespace(valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2026, 12, 31))
+    scenario = SimpleNamespace(start=dt.date(2025, 1, 1), policy=policy)
+    r = SimpleNamespace(scenario=scenario, events=frame({}, 0), entities=ent)
+    assert metric("entities_at_end", r, "body") == 6.0
+    assert metric("entities_created", r, "body") == 3.0
+    assert metric("entities_at_end", r, "studio") == 2.0
+    assert "entities_at_end" in METRICS

@@ -95,7 +95,7 @@ def _single(args, scenario, out: Path) -> int:
     L = Labels("en", scenario)
     con.print(outlays_table(result.outlays(), scenario, L("terminal.single_title", title=scenario.title,
                                                           seed=args.seed), owed_after=result.owed_after_horizon()))
-    con.print(targets_table(result.targets(), scenario))
+    con.print(targets_table(result.targets(), scenario) if scenario.targets else L("terminal.no_targets"))
     con.print(headline(Budget(agg)))
     con.print(L("one_future"), style="bold")
     con.print(f"results written to {out}/ (forecast report {out} adds the Excel workbook and the printable report)")
@@ -107,6 +107,7 @@ def _monte_carlo(args, scenario, out: Path) -> int:
 
     from forecast.api import run_monte_carlo
     from forecast.outputs.budget import Budget
+    from forecast.outputs.labels import Labels
     from forecast.outputs.terminal import console, headline, mc_outlays_table, mc_targets_table
     from forecast.runs.checkpoint import Checkpoint, checkpoint_dir
 
@@ -158,7 +159,7 @@ def _monte_carlo(args, scenario, out: Path) -> int:
             bar.stop()
     con = console()
     con.print(mc_outlays_table(agg))
-    con.print(mc_targets_table(agg))
+    con.print(mc_targets_table(agg) if scenario.targets else Labels("en", scenario)("terminal.no_targets"))
     con.print(headline(Budget(agg)))
     if info.precision is not None:
         con.print(precision_text(info.precision))

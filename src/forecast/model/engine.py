@@ -56,6 +56,8 @@ STEPS = (
     Step("titles", "a scheme's titles named, highest rank first; one title per worker, the highest"),
     Step("colleges", "graduates arrive; staying graduates counted for colleges and counsellors (HS-A1b–d)"),
     Step("self_evaluation", "certification outside the paid programmes; new enterprise apprentices"),
+    Step("sessions", "each programme's subsidised training sessions (人次) of the month claimed by its providers; "
+                     "a share of them certifies eligible workers one level up"),
     Step("night_school", "a term's applicants join the waiting list; its intake starts a course (HS-A3a)"),
     Step("apprenticeship", "pairing requests arrive and wait for a master's slot; pairs formed (HS-A8a)"),
     Step("apprentice_years", "apprentices enrol from young workers at or below a level (after demography and the "

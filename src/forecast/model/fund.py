@@ -1,4 +1,6 @@
-"""The 惠山工匠基金 as an account: the principal earns returns, the returns pay the rewards.
+"""The fund as an account: the 惠山工匠基金's principal earns returns, the returns pay the
+rewards (kind "endowment", the default) — or a yearly budget appropriation pays them (kind
+"appropriation", at the end).
 
 Seed 000 (三、配套保障): 专项奖励资金由惠山工匠基金收益配套保障 — the rewards are backed by the
 fund's **returns** (收益); nothing in the text allows drawing on the principal (FACTS.md, "how
@@ -46,8 +48,36 @@ One future has no percentile: `principal_needed_quantile` refuses fewer than two
 P(shortfall) in year y is the share of replications with deficit_y > 0 (`SHORTFALL_TOLERANCE`
 yuan absorbs rounding).
 
+**The other kind: a yearly budget appropriation** (`[fund] kind = "appropriation"`). Huzhou
+(seed 003 三(二)), Changzhou, Wuxi and Dongxihu (seed 004 四(二) 区人才专项资金, 就业补助资金) pay
+from the budget each year, not from an endowment's returns. There is no principal, no return
+and nothing to draw on: per replication, with the yearly appropriation a (drawn once per
+future, `appropriation_per_year`) and A_0 = 0,
+
+    appropriation_y = a                                  (every year of the scenario)
+    available_y     = A_{y−1} + a                        (this year's appropriation plus the carried balance)
+    deficit_y       = max(0, outlays_y − available_y)    (> 0: a shortfall year)
+    A_y             = available_y − outlays_y            (the carried balance at the year's end)
+    unfunded_y      = max(0, −A_y)                       (cumulative: outlays so far beyond appropriations so far)
+
+So A_t = t × a − Σ_{y≤t} outlays_y, and a shortfall year is one where cumulative outlays exceed
+cumulative appropriations. Readings chosen here: the appropriation is made in **every** year
+of the scenario, also the years after the policy period, in which committed payments (the
+second instalments, the apprentice years under way) are still owed and paid from the same
+budget line — a government that owes the payments budgets for them; unspent appropriation
+**carries over** (a 专项资金 line is read as kept for its purpose, not returned to the treasury),
+and a deficit stays owed (negative balance) until later appropriations make it good. It is
+the endowment's account with returns_y replaced by a, principal 0 and no drawing, and is
+computed by the same loop (`_account`).
+
+**Appropriation needed** (Monte Carlo runs only): the smallest constant yearly appropriation
+whose cumulative sum covers the cumulative outlays in every year of the policy period,
+need_r = max_t C_t / k_t — the principal needed × rate, i.e. `principal_needed` at rate 1 —
+reported as its 95th percentile over replications.
+
 All functions are pure and vectorised: `outlays` is (years,) for one future or
-(replications, years); principal, rate and top-up are scalars or one value per replication.
+(replications, years); principal, rate, top-up and appropriation are scalars or one value per
+replication.
 """
 from __future__ import annotations
 
@@ -56,9 +86,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from forecast.core.errors import InputError
+from forecast.scenario.fund_kind import APPROPRIATION, ENDOWMENT, KINDS
 
 #: yuan: a deficit at or below this is rounding, not a shortfall
 SHORTFALL_TOLERANCE = 1e-6
+#: the drawn parameters (`fund.KEY` in parameters.csv) each kind's account reads
+PARAMETERS = {ENDOWMENT: ("principal", "return_rate", "top_up_per_year"), APPROPRIATION: ("appropriation_per_year",)}
 
 
 @dataclass(frozen=True)
@@ -66,14 +99,15 @@ class FundPaths:
     """Year-by-year fund account, arrays of shape (replications, years) (or (years,))."""
 
     outlays: np.ndarray
-    returns: np.ndarray      # P_{y−1} × rate
-    available: np.ndarray    # carried over + this year's returns
+    returns: np.ndarray      # P_{y−1} × rate (0 for an appropriation)
+    available: np.ndarray    # carried over + this year's returns (or appropriation)
     deficit: np.ndarray      # max(0, outlays − available): drawn + unfunded
     drawn: np.ndarray        # part of the deficit paid from the principal
     unfunded: np.ndarray     # outstanding at the year's end (cumulative), max(0, −account)
-    account: np.ndarray      # returns account at the year's end (negative: unfunded)
+    account: np.ndarray      # returns account (a budget's carried balance) at the year's end (negative: unfunded)
     principal: np.ndarray    # principal at the year's end
     shortfall: np.ndarray    # bool: deficit_y > SHORTFALL_TOLERANCE
+    appropriation: np.ndarray | None = None   # the year's appropriation (kind appropriation; 0 for an endowment)
 
 
 def _per_rep(x, n_reps: int) -> np.ndarray:
@@ -93,18 +127,42 @@ def _matrix(outlays) -> tuple[np.ndarray, bool]:
 
 
 def fund_paths(outlays, principal, rate, top_up=0.0, draw_on_principal: bool = False) -> FundPaths:
-    """The account year by year (formulas in the module's docstring)."""
+    """The endowment's account year by year (formulas in the module's docstring)."""
+    return _account(outlays, principal, rate, top_up, draw_on_principal, None)
+
+
+def appropriation_paths(outlays, appropriation) -> FundPaths:
+    """The budget appropriation's account year by year (module docstring): the endowment's
+    account with no principal, whose yearly income is the appropriation instead of returns."""
+    return _account(outlays, 0.0, 0.0, 0.0, False, appropriation)
+
+
+def account(outlays, kind: str, value, draw_on_principal: bool = False) -> FundPaths:
+    """The account of a fund of `kind`; `value(key)` gives the drawn `fund.KEY` of
+    PARAMETERS[kind] (a scalar or one value per replication)."""
+    if kind == APPROPRIATION:
+        return appropriation_paths(outlays, value("appropriation_per_year"))
+    if kind != ENDOWMENT:
+        raise InputError("fund", "kind", f"{kind!r} is not a kind of fund", " | ".join(KINDS))
+    return fund_paths(outlays, value("principal"), value("return_rate"), value("top_up_per_year"),
+                      bool(draw_on_principal))
+
+
+def _account(outlays, principal, rate, top_up, draw_on_principal: bool, appropriation) -> FundPaths:
+    """The one account loop: the year's income is the principal's returns, or with
+    `appropriation` (not None) that amount (and the principal is 0, nothing is drawn)."""
     out, one = _matrix(outlays)
     reps, years = out.shape
     p = _per_rep(principal, reps).copy()
     r = _per_rep(rate, reps)
     top = _per_rep(top_up, reps)
+    a = None if appropriation is None else _per_rep(appropriation, reps)
     acc = np.zeros(reps)
     cols = {name: np.empty_like(out) for name in ("returns", "available", "deficit", "drawn", "unfunded", "account",
                                                   "principal")}
     for y in range(years):
         returns = p * r
-        available = acc + returns
+        available = acc + (returns if a is None else a)
         deficit = np.maximum(0.0, out[:, y] - available)
         drawn = np.minimum(deficit, np.maximum(p, 0.0)) if draw_on_principal else np.zeros(reps)
         acc = available - out[:, y] + drawn
@@ -112,7 +170,8 @@ def fund_paths(outlays, principal, rate, top_up=0.0, draw_on_principal: bool = F
         for name, v in (("returns", returns), ("available", available), ("deficit", deficit), ("drawn", drawn),
                         ("unfunded", deficit - drawn), ("account", acc), ("principal", p)):
             cols[name][:, y] = v
-    paths = FundPaths(outlays=out, shortfall=cols["deficit"] > SHORTFALL_TOLERANCE, **cols)
+    income = np.zeros_like(out) if a is None else np.repeat(a[:, None], years, axis=1)
+    paths = FundPaths(outlays=out, shortfall=cols["deficit"] > SHORTFALL_TOLERANCE, appropriation=income, **cols)
     if one:
         return FundPaths(**{f.name: getattr(paths, f.name)[0] for f in fields(FundPaths)})
     return paths
@@ -151,9 +210,28 @@ def principal_needed_quantile(outlays, rate, in_period=None, q: float = 0.95) ->
     futures (default 95 %): the q-quantile over replications of `principal_needed` (linear
     interpolation; infinite where the quantile reaches a future that needs an infinite one).
     Needs a Monte Carlo run: one future has no percentile."""
-    need = principal_needed(outlays, rate, in_period)
+    return needed_quantile(principal_needed(outlays, rate, in_period), q, "principal_needed")
+
+
+def appropriation_needed(outlays, in_period=None) -> np.ndarray:
+    """Per replication, the smallest constant yearly appropriation whose cumulative sum covers
+    the cumulative outlays in every year of the policy period: max_t C_t / k_t (module
+    docstring) — `principal_needed` at rate 1."""
+    return principal_needed(outlays, 1.0, in_period)
+
+
+def appropriation_needed_quantile(outlays, in_period=None, q: float = 0.95) -> float:
+    """The yearly appropriation that covers the period's cumulative outlays in a share q of
+    futures: the q-quantile over replications of `appropriation_needed`. Needs a Monte Carlo run."""
+    return needed_quantile(appropriation_needed(outlays, in_period), q, "appropriation_needed")
+
+
+def needed_quantile(need, q: float = 0.95, key: str = "principal_needed") -> float:
+    """The q-quantile over replications of a per-replication need (linear interpolation;
+    infinite where it reaches an infinite need). One future has no percentile: refused."""
+    need = np.asarray(need, dtype=float).reshape(-1)
     if need.shape[0] < 2:
-        raise InputError("fund", "principal_needed", f"{need.shape[0]} replication: one future has no percentile",
+        raise InputError("fund", key, f"{need.shape[0]} replication: one future has no percentile",
                          "a Monte Carlo run, --reps N with N > 1")
     if not 0 <= q <= 1:
         raise InputError("fund", "q", f"{q} is not a share", "0 ≤ q ≤ 1")

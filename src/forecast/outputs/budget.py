@@ -5,7 +5,7 @@ headline without reading files back — and `load(folder)` from a results folder
 `read_results`, the one reader of the one layout. A single run is a run of one replication:
 one simulated future, so the outputs show its values and no bands or probabilities
 (`monte_carlo` is false, and what only many futures give — P(shortfall), the principal
-needed — is None). From the aggregate it derives
+(or, for a budget appropriation, the yearly appropriation) needed — is None). From the aggregate it derives
 
 - outlay statistics by year × rule (mean, 5/25/50/75/95th percentiles, yuan),
 - committed liabilities: what the policy pays in the years after its validity ends,
@@ -56,8 +56,9 @@ class Budget:
         self.parameters: pd.DataFrame = agg.parameters
         self.outlays = agg.outlays_mean[self.cash].assign(**{TOTAL: agg.outlays_mean[self.cash].sum(axis=1)})
         self.replication_ids, self._cube, self._total = self._read_replications(agg.replications)
+        fund = sc.resolve(None).fund
         self.fund: FundView = fund_view(self.years, self.replication_ids, self.total_matrix(), agg.parameters,
-                                        sc.resolve(None).fund.draw_on_principal, self.policy.in_period(self.years))
+                                        bool(fund.draw_on_principal), self.policy.in_period(self.years), fund.kind)
         self.targets: pd.DataFrame = self._targets(agg.targets)
         self.assumptions: pd.DataFrame = self._assumptions()
         #: leading drivers from a sensitivity folder of the same scenario (set by the report), or None
@@ -175,6 +176,9 @@ class Budget:
         """The figures the terminal, workbook and report put first (yuan, rates, shares).
 
         Amounts are `stats_of` dicts (for one future every entry is its value: show "mean").
+        For a budget appropriation (`kind` "appropriation"), returns_in_period is the period's
+        appropriations, needed_p95 the yearly appropriation needed, `appropriation` the yearly
+        amount drawn; principal, rate and principal_end are 0.
         Only many futures give a probability or a percentile: for a single run the
         p_shortfall_* entries, needed_p95 and targets_likely are None, and shortfall_years,
         first_shortfall and targets_met say what happened in that future."""
@@ -190,7 +194,7 @@ class Budget:
             "in_period": stats_of(tot["in_period"]), "committed": stats_of(tot["committed"]),
             "owed_after": self.summary["headline"]["owed_after_horizon_yuan"],
             "all": stats_of(tot["all"]), "per_year_policy": stats_of(tot["in_period"] / max(inside.sum(), 1)),
-            "returns_in_period": stats_of(f.paths.returns[:, inside].sum(axis=1)), "peak_year": peak_year,
+            "returns_in_period": stats_of(getattr(f.paths, f.income)[:, inside].sum(axis=1)), "peak_year": peak_year,
             "peak_year_mean": float(total.loc[peak_year, "mean"]),
             "principal": stats_of(f.principal), "rate": stats_of(f.rate),
             "principal_end": stats_of(f.paths.principal[:, -1]), "account_end": stats_of(f.paths.account[:, -1]),
@@ -199,6 +203,7 @@ class Budget:
             "p_shortfall_any": float(f.paths.shortfall.any(axis=1).mean()) if mc else None,
             "p_shortfall_by_year": dict(zip(self.years, map(float, f.shortfall_probability))) if mc else None,
             "needed_p95": f.needed_p95,
+            "appropriation": stats_of(f.appropriation) if f.appropriated else None,
             "shortfall_years": None if mc else [y for y, s in zip(self.years, f.paths.shortfall[0]) if s],
             "first_shortfall": None if mc else f.first_shortfall(),
             "targets_likely": int((met >= 0.5).sum()) if mc else None,

@@ -22,6 +22,8 @@ from forecast.scenario.scenario import Scenario
 #: yuan in one 万元, the unit of every amount the outputs show
 WAN = 10_000.0
 CATALOGUE = Path(__file__).with_name("labels.toml")
+#: the catalogue's group of fund words for a fund of kind "appropriation" (`model.fund`)
+OVERLAY = "appropriation"
 #: [meta] name → the field the catalogue's texts use for it
 NAME_FIELDS = {"place": "place", "fund": "fund_name", "craftsman": "craftsman_title"}
 
@@ -46,9 +48,16 @@ class Labels:
         self.texts = catalogue()[lang]
         self.names = ({field: scenario.name_in(key, lang) for field, key in NAME_FIELDS.items()}
                       if scenario is not None else {})
+        #: a scenario whose fund is a yearly budget appropriation reads its fund words (returns →
+        #: appropriation, principal needed → appropriation needed …) from the group OVERLAY first
+        fund = getattr(scenario, "specs", {}).get("fund", {}) if scenario is not None else {}
+        self.overlay = OVERLAY if fund.get("kind") == OVERLAY else None
 
     def __call__(self, key: str, **values) -> str:
-        """The text under `key` (dotted for a group: "event.pairing") with names and values filled in."""
+        """The text under `key` (dotted for a group: "event.pairing") with names and values filled
+        in; for a budget-appropriation scenario, `appropriation.KEY` where the catalogue has it."""
+        if self.overlay and self.has(f"{self.overlay}.{key}"):
+            key = f"{self.overlay}.{key}"
         node = self.texts
         for part in key.split("."):
             node = node[part]
@@ -72,7 +81,9 @@ class Labels:
         """An article's short name: as written in Chinese (第八条), "Art. 8" in English; the
         text itself where its number cannot be read."""
         n = article_number(article)
-        return article if n is None else self("article_n", n=n, article=article)
+        if n is not None:
+            return self("article_n", n=n, article=article)
+        return article if self.lang == "zh" else latin_article(article)
 
 
 # --- numbers ------------------------------------------------------------------------------
@@ -111,6 +122,24 @@ def article_number(article: str) -> int | None:
     if core.isdecimal():
         return int(core) or None
     return _chinese_number(core)
+
+
+_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+_SECTION_REF = re.compile(r"[0-9零〇一二两三四五六七八九十百千()（）;；、,.\s–-]*(附件[0-9一二三四五六七八九十]+)?"
+                          r"[0-9零〇一二两三四五六七八九十百千()（）;；、,.\s–-]*")
+
+
+def latin_article(article: str) -> str:
+    """A section reference such as 二(一)1 or 3(八) or 附件2 in Latin characters for English
+    output and charts without a CJK font: Chinese numerals as digits (2(1)1, 3(8)), 附件 as
+    "att. ", full-width brackets and separators as ASCII. Only a reference made of numerals,
+    brackets and separators with at least one bracket or 附件 is rewritten; anything else (八,
+    第八款) is kept as written."""
+    if not _SECTION_REF.fullmatch(article) or not any(c in article for c in "(（附"):
+        return article
+    text = article.replace("（", "(").replace("）", ")").replace("、", ", ").replace("；", "; ")
+    text = text.replace("附件", "att. ")
+    return _NUMERAL_RUN.sub(lambda m: str(_chinese_number(m.group(0)) or m.group(0)), text)
 
 
 def _chinese_number(text: str) -> int | None:

@@ -90,11 +90,15 @@ def _fan(b: Budget, L: Labels):
         ax.fill_between(years, s["p25"], s["p75"], color=BLUE, alpha=0.35, lw=0, label=L("chart.band50"))
     mc = b.monte_carlo
     ax.plot(years, s["p50"], color=BLUE, lw=2, marker="o", ms=4, label=L("chart.median" if mc else "chart.outlays_one"))
-    ax.plot(years, f["returns_mean" if mc else "returns"], color=ORANGE, lw=2, ls="--", marker="s", ms=4,
+    income = b.fund.income           # "returns", or a budget's "appropriation" (labels' overlay)
+    ax.plot(years, f[f"{income}_mean" if mc else income], color=ORANGE, lw=2, ls="--", marker="s", ms=4,
             label=L("chart.returns_mean" if mc else "chart.returns_one"))
     if b.monte_carlo:
-        ax.fill_between(years, f["returns_p5"], f["returns_p95"], color=ORANGE, alpha=0.12, lw=0,
+        ax.fill_between(years, f[f"{income}_p5"], f[f"{income}_p95"], color=ORANGE, alpha=0.12, lw=0,
                         label=L("chart.returns90"))
+    if mc and b.fund.appropriated and np.isfinite(b.fund.needed_p95):   # a yearly amount: drawn against outlays
+        ax.axhline(b.fund.needed_p95 / WAN, color=RED, ls=":", lw=1.4,
+                   label=fonts.drawable(L("chart.needed_line", v=b.fund.needed_p95 / WAN)))
     _year_axis(ax, years, L)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -220,15 +224,20 @@ def _ladder(b: Budget, L: Labels):
 
 def _fund(b: Budget, L: Labels):
     """Left: the principal at year end, with the principal needed (Monte Carlo runs only);
-    right: the returns account at year end (below 0: cumulative unfunded). Median and bands
+    right: the returns account at year end (below 0: cumulative unfunded). A budget
+    appropriation has no principal: left its carried balance, right its cumulative unfunded
+    amount (its yearly appropriation needed is drawn on the outlays chart). Median and bands
     over replications, or one future's path."""
     f = b.fund
     mc = b.monte_carlo
     years = np.array([b.years[0] - 1] + list(b.years))
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.3))
-    need = f.needed_p95 / WAN if mc else None
-    for ax, series, key in ((a1, np.column_stack([f.principal, f.paths.principal]), "chart.fund_left"),
-                            (a2, np.column_stack([np.zeros(len(f.principal)), f.paths.account]), "chart.fund_right")):
+    need = f.needed_p95 / WAN if mc and not f.appropriated else None
+    zero = np.zeros(len(f.principal))
+    left = (np.column_stack([zero, f.paths.account]) if f.appropriated       # a budget: its carried balance,
+            else np.column_stack([f.principal, f.paths.principal]))            # its unfunded amount (right)
+    right = np.column_stack([zero, f.paths.unfunded if f.appropriated else f.paths.account])
+    for ax, series, key in ((a1, left, "chart.fund_left"), (a2, right, "chart.fund_right")):
         q = np.percentile(series / WAN, [5, 25, 50, 75, 95], axis=0)
         _committed_shade(ax, b, L)
         if mc:
@@ -248,7 +257,13 @@ def _fund(b: Budget, L: Labels):
                 ax.axhline(need, color=RED, ls=":", lw=1.4, label=fonts.drawable(L("chart.needed_line", v=need)))
                 lo, hi = min(lo, need), max(hi, need)
             pad = max((hi - lo) * 0.15, hi * 0.02)
-            ax.set_ylim(max(0, lo - pad), hi + pad)
+            if f.appropriated:
+                ax.axhline(0, color=GREY, lw=1)
+                ax.fill_between(years, np.minimum(q[2], 0), 0, color=RED, alpha=0.25, lw=0)
+            else:
+                ax.set_ylim(max(0, lo - pad), hi + pad)
+        elif f.appropriated:         # the cumulative unfunded amount: ≥ 0, an empty axis from 0
+            ax.set_ylim(0, max(float(q[4].max()) * 1.15, 1.0))
         else:
             ax.axhline(0, color=GREY, lw=1)
             ax.fill_between(years, np.minimum(q[2], 0), 0, color=RED, alpha=0.25, lw=0)

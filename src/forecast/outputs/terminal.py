@@ -123,7 +123,9 @@ def headline(budget: Budget, lang: str = "zh") -> Table:
     account, the cumulative unfunded amount and the principal (means), and P(shortfall); the
     caption gives the policy period's total, the committed liabilities and the principal needed.
     A single run is one simulated future: its values only — no percentile rows, no probability,
-    no principal needed — and the caption says so and points to --reps."""
+    no principal needed — and the caption says so and points to --reps. A budget appropriation
+    (`[fund] kind = "appropriation"`) shows the yearly appropriation instead of returns, the
+    carried balance, no principal, and the yearly appropriation needed (labels' overlay)."""
     b = budget
     L = Labels(lang, b.scenario)
     h = b.headline_numbers()
@@ -134,26 +136,28 @@ def headline(budget: Budget, lang: str = "zh") -> Table:
     fund = b.fund.table().set_index("year")
     ip, cm = h["in_period"], h["committed"]
     span = policy_span(b.policy)
+    kept = not b.fund.appropriated          # a budget appropriation has no principal (rows below)
+    a = wan(h["appropriation"]["mean"], 0) if h["appropriation"] else ""
     if not b.monte_carlo:
-        rows = [(L("outlays"), fund["outlays"]), (L("returns"), fund["returns"]), (L("account"), fund["account"]),
-                (L("unfunded"), fund["unfunded"])]
+        rows = [(L("outlays"), fund["outlays"]), (L("returns"), fund[b.fund.income]),
+                (L("account"), fund["account"]), (L("unfunded"), fund["unfunded"])]
         rows += [(L("drawn"), fund["drawn"])] if b.fund.draw_on_principal else []
-        rows += [(L("principal_end"), fund["principal"])]
+        rows += [(L("principal_end"), fund["principal"])] if kept else []
         for label, series in rows:
             table.add_row(label, *[wan(series.loc[y]) for y in b.years])
         table.add_row(L("shortfall"), *[L("yes") if fund.loc[y, "shortfall"] else L("no") for y in b.years],
                       style="bold")
         table.caption = L("terminal.headline_caption_one", span=span, end=b.end_year, ip=wan(ip["mean"], 0),
                           cm=wan(cm["mean"], 0), p=wan(h["principal"]["mean"], 0), r=pct(h["rate"]["mean"], 2),
-                          state=fund_state(L, b), note=L("one_future"))
+                          state=fund_state(L, b), note=L("one_future"), a=a)
         return table
     tot = b.rule_stats(TOTAL)
     rows = [(f"{L('outlays')} {L('mean')}", tot["mean"]), (f"{L('outlays')} {L('p5')}", tot["p5"]),
-            (f"{L('outlays')} {L('p95')}", tot["p95"]), (f"{L('returns')} {L('mean')}", fund["returns_mean"]),
+            (f"{L('outlays')} {L('p95')}", tot["p95"]), (f"{L('returns')} {L('mean')}", fund[f"{b.fund.income}_mean"]),
             (f"{L('account')} {L('mean')}", fund["account_mean"]),
             (f"{L('unfunded')} {L('mean')}", fund["unfunded_mean"])]
     rows += [(f"{L('drawn')} {L('mean')}", fund["drawn_mean"])] if b.fund.draw_on_principal else []
-    rows += [(f"{L('principal_end')} {L('mean')}", fund["principal_mean"])]
+    rows += [(f"{L('principal_end')} {L('mean')}", fund["principal_mean"])] if kept else []
     for label, series in rows:
         table.add_row(label, *[wan(series.loc[y]) for y in b.years])
     table.add_row(L("p_shortfall"), *[pct(p) for p in b.fund.shortfall_probability], style="bold")
@@ -161,5 +165,5 @@ def headline(budget: Budget, lang: str = "zh") -> Table:
                       ip=wan(ip["mean"], 0), lo=wan(ip["p5"], 0), hi=wan(ip["p95"], 0), cm=wan(cm["mean"], 0),
                       clo=wan(cm["p5"], 0), chi=wan(cm["p95"], 0), needed=wan(h["needed_p95"], 0),
                       draw=L("terminal.draw_yes") if b.fund.draw_on_principal else L("terminal.draw_no"),
-                      reps=b.replications)
+                      reps=b.replications, a=a)
     return table

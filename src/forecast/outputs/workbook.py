@@ -129,6 +129,8 @@ def _summary(w: _Writer, ws, b: Budget, L: Labels) -> None:
             (L("summary.unfunded_end", year=b.end_year), h["unfunded_end_period"], WAN, "wan"),
             (L("summary.account_end", year=end_year), h["account_end"], WAN, "wan"),
             (L("summary.principal_end", year=end_year), h["principal_end"], WAN, "wan")]
+    if b.fund.appropriated:          # a budget: its yearly appropriation, no rate, no principal (labels' overlay)
+        rows = rows[:5] + [(L("summary.principal"), h["appropriation"], WAN, "wan")] + rows[7:9]
     r = 3
     for label, st, div, fmt in rows:
         w.text(ws, r, 0, label)
@@ -262,6 +264,14 @@ def _targets(w: _Writer, ws, b: Budget, L: Labels) -> None:
 def _fund_columns(b: Budget, L: Labels) -> list[tuple]:
     """(header, field of FundView.table(), divisor, format) of the fund sheet's yearly table."""
     yr = [(L("year"), "year", 1, "year")]
+    if b.fund.appropriated:          # a budget appropriation: no drawing, no principal
+        names = ("outlays", "returns", "account", "unfunded")
+        field = {"returns": "appropriation"}
+        if not b.monte_carlo:
+            return yr + [(L(n), field.get(n, n), WAN, "wan") for n in names]
+        stats = {"outlays": ("mean",), "unfunded": ("mean",)}
+        return (yr + [(f"{L(n)} {L(st)}", f"{field.get(n, n)}_{st}", WAN, "wan") for n in names
+                      for st in stats.get(n, ("mean", "p5", "p95"))] + [(L("p_shortfall"), "p_shortfall", 1, "pct")])
     if not b.monte_carlo:
         cols = [(L("outlays"), "outlays"), (L("returns"), "returns"), (L("account"), "account"),
                 (L("unfunded"), "unfunded"), (L("drawn"), "drawn"), (L("principal_end"), "principal")]
@@ -291,6 +301,8 @@ def _fund(w: _Writer, ws, b: Budget, L: Labels) -> None:
     stat = "mean"
     facts = [(L("summary.principal"), h["principal"][stat] / WAN, "wan"), (L("rate"), h["rate"][stat], "rate"),
              (L("summary.top_up"), float(np.mean(b.fund.top_up)) / WAN, "wan")]
+    if b.fund.appropriated:
+        facts = [(L("summary.principal"), h["appropriation"][stat] / WAN, "wan")]
     if mc:
         facts += [(L("summary.needed"), h["needed_p95"] / WAN, "wan"),
                   (L("summary.shortfall_any"), h["p_shortfall_any"], "pct")]
@@ -298,9 +310,11 @@ def _fund(w: _Writer, ws, b: Budget, L: Labels) -> None:
         w.text(ws, r, 0, label)
         w.num(ws, r, 3, v, fmt)
         r += 1
-    w.text(ws, r, 0, L("draw"))
-    w.text(ws, r, 3, L("yes") if b.fund.draw_on_principal else L("no"))
-    r += 2
+    if not b.fund.appropriated:
+        w.text(ws, r, 0, L("draw"))
+        w.text(ws, r, 3, L("yes") if b.fund.draw_on_principal else L("no"))
+        r += 1
+    r += 1
     draw = L("draw_yes") if b.fund.draw_on_principal else L("draw_no")
     notes = [L("fund_formula"), draw, L("fund_rest"), L("fund_needed") if mc else L("one_future"),
              L("fund_values"), L("unit")]

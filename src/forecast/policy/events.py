@@ -52,6 +52,7 @@ EVENT_KINDS: dict[str, tuple[str, ...]] = {
     "settled_in": ("person", "level"),
     "prize_won": ("person", "level", "prize", "programme"),
     "coach_award": ("person", "prize", "programme"),
+    "training_sessions": ("count", "programme"),   # a programme's providers' claim for sessions (人次)
 }
 
 

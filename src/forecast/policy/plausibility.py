@@ -38,6 +38,7 @@ USUAL_MAX: dict[str, dict[str, float]] = {
     "lecture_session": {"count": 100, "amount": 10_000},
     "guest_lecture": {"count": 100},
     "challenge_completed": {"amount": 500_000},
+    "training_sessions": {"count": 200_000},
 }
 #: the numeric columns a scale can be set for
 FIELDS = ("count", "amount", "years")

@@ -17,9 +17,9 @@ METRICS = ("new_certified_persons", "new_high_certified_persons", "skilled_share
            "craftsmen_selected", "entities_created", "min_yearly_created",
            "high_skilled_per_10k_end", "high_share_of_skilled_end", "skilled_stock_end",
            "high_skilled_stock_end", "graduates_staying_share", "min_yearly_certified_persons",
-           "min_yearly_high_certified_persons")
+           "min_yearly_high_certified_persons", "entities_at_end")
 #: metrics that count a kind of entity (the target names it)
-ENTITY_METRICS = ("entities_created", "min_yearly_created")
+ENTITY_METRICS = ("entities_created", "min_yearly_created", "entities_at_end")
 #: metrics whose goal is a share (0–1) rather than a count
 SHARE_METRICS = ("skilled_share_end", "high_share_of_skilled_end", "graduates_staying_share")
 #: metrics whose goal is a rate (a number ≥ 0, not necessarily whole) rather than a count

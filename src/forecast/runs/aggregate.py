@@ -20,6 +20,7 @@ import pandas as pd
 from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS
 from forecast.policy import ladder
+from forecast.runs.fund_summary import fund_block
 from forecast.runs.record import Record
 from forecast.runs.statistics import CONVERGENCE_RULE, STATS, TOTAL, bands, convergence, rounded, rqmc_se
 from forecast.scenario import qmc
@@ -102,6 +103,7 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
     agg = Aggregate(scenario, seed, n, uncertain, mean, stats, targets, _monthly_bands(scenario, records),
                     pd.DataFrame(wide), parameters, fixed=tuple(sorted(fixed)), sampling=sampling)
     agg.summary = _summary(agg, tot, committed, owed, IK, V, groups)
+    agg.summary.update(fund_block(scenario, [r.params for r in records], tot))   # {} for an endowment
     return agg
 
 

@@ -64,7 +64,7 @@ def reduce_point(result) -> np.ndarray:
     by_year = rec.outlays.sum(axis=1)
     inside = sc.policy.in_period(sc.years)
     f = v.fund
-    paths = fundlib.fund_paths(by_year, f.principal, f.return_rate, f.top_up_per_year, f.draw_on_principal)
+    paths = fundlib.account(by_year, f.kind, lambda key: getattr(f, key), f.draw_on_principal)
     forecast_targets = [i for i, t in enumerate(sc.targets) if not t.set_by]
     return np.concatenate([[by_year[inside].sum()], by_year, [rec.committed],
                            paths.shortfall.astype(float), rec.targets[forecast_targets]])

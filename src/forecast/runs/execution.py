@@ -36,7 +36,7 @@ from forecast.runs import backends
 from forecast.runs import execution_rates as rates
 from forecast.runs.execution_real import Real, month_number
 from forecast.runs.record import Record, reduce_result
-from forecast.runs.simulate import draw_values, replication_seed, simulate
+from forecast.runs.simulate import draw_values, priced, replication_seed, simulate
 from forecast.scenario.params import param_rng
 from forecast.scenario.scenario import Scenario
 
@@ -153,7 +153,7 @@ def committed_ledger(future: pd.DataFrame, real: Real, scenario: Scenario, value
     if not len(future):
         return compute_payouts(future, scenario.policy, explain=False).ledger
     events = pd.concat([real.milestone_records, future], ignore_index=True)
-    ledger = compute_payouts(events, scenario.policy, explain=False, lags=values.pay_lag).ledger
+    ledger = priced(events, scenario.policy, values)
     return ledger[ledger["event_index"] >= len(real.milestone_records)]
 
 

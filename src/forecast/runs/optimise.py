@@ -128,10 +128,9 @@ def measure(records, scenario, target_index: int, within: bool) -> Estimate:
     p, p_se = _proportion(met)
     if not within:
         return Estimate(n, float(cost.mean()), se, p, p_se)
-    draw = scenario.resolve(None).fund.draw_on_principal
+    fund = scenario.resolve(None).fund
     par = [r.params for r in records]
-    paths = fundlib.fund_paths(by_year, [d["fund.principal"] for d in par], [d["fund.return_rate"] for d in par],
-                               [d["fund.top_up_per_year"] for d in par], draw)
+    paths = fundlib.account(by_year, fund.kind, lambda key: [d[f"fund.{key}"] for d in par], fund.draw_on_principal)
     ok = (~paths.shortfall[:, inside].any(axis=1)).astype(float)
     q, q_se = _proportion(ok)
     return Estimate(n, float(cost.mean()), se, p, p_se, q, q_se)

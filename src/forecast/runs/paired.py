@@ -30,12 +30,12 @@ from typing import Callable
 import numpy as np
 
 from forecast.core.errors import InputError
-from forecast.policy.payouts import compute_payouts, outlays_by_year
+from forecast.policy.payouts import outlays_by_year
 from forecast.runs import backends
 from forecast.runs.checkpoint import Checkpoint
 from forecast.runs.provenance import scenario_hash
 from forecast.runs.record import Record, reduce_result
-from forecast.runs.simulate import replication_seed, simulate
+from forecast.runs.simulate import priced, replication_seed, simulate
 from forecast.scenario.scenario import Scenario
 
 
@@ -110,10 +110,12 @@ def reprice(result, record: Record, other: Scenario, task: PairedTask, rep: int)
     rules, yuan). Only the rules that differ are priced again — a rule's payouts depend on its
     own events, once-only claims and lag alone — the others are the base's own outlays."""
     base = task.scenarios[0]
-    lags = values_of(other, task.seed, rep, task.uncertain, task.fixed).pay_lag
+    values = values_of(other, task.seed, rep, task.uncertain, task.fixed)
+    lags, scale, own_scale = values.pay_lag, values.amount_scale, result.values.amount_scale
     own = base.policy.rule_ids()
     same = {r.id for r in other.policy.rules
-            if r.id in own and r == base.policy.rule(r.id) and lags[r.id] == result.values.pay_lag[r.id]}
+            if r.id in own and r == base.policy.rule(r.id) and lags[r.id] == result.values.pay_lag[r.id]
+            and scale.get(r.id, 1.0) == own_scale.get(r.id, 1.0)}
     changed = tuple(r for r in other.policy.rules if r.id not in same)
     ids = other.policy.rule_ids()
     out = np.zeros((len(base.years), len(ids)))
@@ -121,7 +123,7 @@ def reprice(result, record: Record, other: Scenario, task: PairedTask, rep: int)
         if rid in same:
             out[:, c] = record.outlays[:, own.index(rid)]
     if changed:
-        ledger = compute_payouts(result.events, replace(other.policy, rules=changed), explain=False, lags=lags).ledger
+        ledger = priced(result.events, replace(other.policy, rules=changed), values)
         table = outlays_by_year(ledger, ids, base.years)
         for c, rid in enumerate(ids):
             if rid not in same:

@@ -82,6 +82,18 @@ class Result:
         return evaluate(self)
 
 
+def priced(events: pd.DataFrame, policy, values: Values, lags: dict | None = None) -> pd.DataFrame:
+    """The ledger of a future's events: `compute_payouts` with the future's payment lags (or
+    `lags`), each rule of `[amount_scale]` times its factor drawn for this future (an assumed
+    schedule's level, `scenario.amount_scale`). The one place a simulated ledger is priced."""
+    ledger = compute_payouts(events, policy, explain=False, lags=values.pay_lag if lags is None else lags).ledger
+    for rid, factor in values.amount_scale.items():
+        rows = ledger["rule"].to_numpy() == rid
+        if rows.any():
+            ledger.loc[rows, "amount"] = ledger.loc[rows, "amount"].to_numpy() * factor
+    return ledger
+
+
 def draw_values(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain: bool = True,
                 fixed: frozenset = frozenset(), at: dict | None = None, given: dict | None = None,
                 sampling: str = "random") -> tuple[Values, np.random.SeedSequence]:
@@ -113,14 +125,14 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     owed: dict = {}
     for step in sim.steps.values():
         for rid, v in (step.owed_after() if hasattr(step, "owed_after") else {}).items():
-            owed[rid] = owed.get(rid, 0.0) + v
+            owed[rid] = owed.get(rid, 0.0) + v * values.amount_scale.get(rid, 1.0)
     events = sim.log.frame(clear=True)
     entities = sim.steps["entities"].table() if "entities" in sim.steps else \
         pd.DataFrame(columns=["kind", "id", "created", "initial"])
     result = Result(scenario, values, seed, replication, uncertain, events, None, sim.stocks, sim.flows, sim.queues,
                     entities, int(np.count_nonzero(sim.workers.active)), sim.workers.nbytes, frozenset(fixed))
     sim.workers.release()  # the worker columns are not needed for the payouts: free them first
-    ledger = compute_payouts(events, scenario.policy, explain=False, lags=values.pay_lag).ledger
+    ledger = priced(events, scenario.policy, values)
     late = ledger[~ledger["in_kind"] & (ledger["year"] > scenario.end.year)]   # lagged past the horizon
     for rid, v in late.groupby("rule")["amount"].sum().items():
         owed[rid] = owed.get(rid, 0.0) + float(v)

@@ -101,7 +101,9 @@ def metric(name: str, result, entity: str = "") -> float:
       two years counts in each);
     - graduates_staying_share: staying graduates counted (graduates_stayed events) over
       graduates arriving (the graduates flow), both within the validity's months;
-    - craftsmen_selected, entities_created, min_yearly_created: events and entities counted.
+    - craftsmen_selected, entities_created, min_yearly_created: events and entities counted;
+    - entities_at_end: bodies of the kind in existence at the end of the validity, those there at
+      the start included ("全市评级机构达到500家", a stock; bodies are never closed in the model).
     At the end of the validity's last month (month-end stocks):
     - skilled_share_end: 初级工 or above / all employed (HS-T2);
     - high_share_of_skilled_end: 高级工 or above / 初级工 or above (高技能人才占技能人才比例);
@@ -131,6 +133,9 @@ def metric(name: str, result, entity: str = "") -> float:
     inside = (created >= np.datetime64(pol.valid_from)) & (created <= np.datetime64(pol.valid_to))
     if name == "entities_created":
         return float(inside.sum())
+    if name == "entities_at_end":
+        initial = int(((ent["kind"] == entity) & ent["initial"].astype(bool)).sum())
+        return float(initial + (created <= np.datetime64(pol.valid_to)).sum())
     if name == "min_yearly_created":
         years = created[inside].astype("datetime64[Y]").astype(int) + 1970
         return float(min(int((years == y).sum()) for y in range(pol.valid_from.year, pol.valid_to.year + 1)))

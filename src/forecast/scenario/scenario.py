@@ -126,8 +126,9 @@ class Scenario:
         fund = section(Fund, "fund", s["fund"])
         lags = {rid: int(drawn[f"pay_lag_months.{rid if rid in s['pay_lag_months'] else 'default'}"])
                 for rid in self.policy.rule_ids()}
+        scales = {rid: float(drawn[f"amount_scale.{rid}"]) for rid in s.get("amount_scale", {})}
         return Values(**fixed_sections, pathways=pathways, activities=activities, entities=entities, fund=fund,
-                      pay_lag=lags, drawn=drawn)
+                      pay_lag=lags, drawn=drawn, amount_scale=scales)
 
     # --- writing back -----------------------------------------------------------------------
     def to_toml(self) -> dict:
@@ -148,7 +149,7 @@ class Scenario:
             "targets": {t.id: {"text": t.text, "source": t.source, "metric": t.metric, "goal": t.goal,
                                **({"entity": t.entity} if t.entity else {}),
                                **({"set_by": list(t.set_by)} if t.set_by else {})} for t in self.targets},
-            **specs(self.specs),
+            **{k: v for k, v in specs(self.specs).items() if v or k != "amount_scale"},   # no empty section
             "correlations": {g.name: g.to_toml() for g in self.correlations},
         }
 
@@ -175,6 +176,8 @@ class Scenario:
         visit("fund", self.specs["fund"], [])
         for rid, spec in self.specs["pay_lag_months"].items():
             visit("pay_lag_months", {rid: spec}, [] if rid == "default" else [rid])
+        for rid, spec in self.specs.get("amount_scale", {}).items():
+            visit("amount_scale", {rid: spec}, [rid])
         return rows
 
 

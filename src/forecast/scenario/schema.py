@@ -132,6 +132,12 @@ class SelfEvaluation(Section):
     rate_scale: float = param(FACTOR)
     apprentice_entry: float = param(PROBABILITY)
     apprentice_max_age: float = param(AGE)
+    #: optional: capacity from evaluation bodies, 跨级评价 (scenario/self_evaluation_checks.py)
+    capacity_entity: str | None = setting("text", optional=True)
+    capacity_elasticity: float | None = param(ELASTICITY, optional=True)
+    cross_level_share: float | None = param(SHARE, optional=True)
+    cross_level_from: int | None = setting("level", optional=True)
+    cross_level_to: int | None = setting("level", optional=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -279,11 +285,17 @@ class ApprenticeYears(Responsive):
     uniformly within its range). Enrolments a year (Poisson) are drawn from active workers at or
     below `max_level` and younger than `max_age`; each trains `training_years` and drops out
     during each year with chance `dropout_per_year` (a year dropped out of is not paid);
-    with `certify_on_completion` a share `certified_share` of completers certify one level up."""
+    with `certify_on_completion` a share `certified_share` of completers certify one level up.
+    A subsidy paid once on completion by the certificate's level (e.g. DX-A5, "按相应等级") is
+    `completion_rule`: a table rule by level paying `certificate` events of programme
+    "apprentice_years" (the completion certificate; needs certify_on_completion = true), paid
+    to the employer. Either or both of `rule` and `completion_rule` (scenario/apprentice_completion.py);
+    without `rule` no apprentice-year is paid or recorded. The volume responds by default to
+    both (a table rule needs its `expected_units` by level)."""
     PAYING_RULE = "rule"
     #: setting → (rule kinds it may name, event kind of the rule)
-    RULE_KINDS = {"rule": (("fixed", "range"), "apprentice_year")}
-    rule: str = setting("rule")
+    RULE_KINDS = {"rule": (("fixed", "range"), "apprentice_year"), "completion_rule": (("table",), "certificate")}
+    rule: str | None = setting("rule", optional=True)
     max_level: int = setting("level")
     max_age: float = param(AGE)
     enrolments_per_year: float = param(RATE)
@@ -291,6 +303,14 @@ class ApprenticeYears(Responsive):
     dropout_per_year: float = param(PROBABILITY)
     certify_on_completion: bool = setting("flag", default=False)
     certified_share: float = param(SHARE, default=(1.0, "every completer is certified one level up"))
+    completion_rule: str | None = setting("rule", optional=True)
+
+    def rewarded(self) -> bool:
+        return self.rule is not None or self.completion_rule is not None
+
+    def response_rule_ids(self) -> list[str]:
+        """The stated response rules, else whichever of `rule` and `completion_rule` is given."""
+        return list(self.response_rules) if self.response_rules else [r for r in (self.rule, self.completion_rule) if r]
 
 
 @dataclass(frozen=True, eq=False)
@@ -310,18 +330,36 @@ class Titles(Section):
     events whose programme is NAME), `rank` (higher is the higher title; equal ranks are
     equal titles), `per_year` (holders named a year, a parameter), `min_level`,
     `selection_month` and an optional `max_age` (under that age on the day of selection).
-    A title is awarded only to a worker holding no equal or higher title of the scheme; what
-    an upgrade pays is the rules' own (`net_of`: highest award only, no double award)."""
+    A title selected every few years (e.g. a five-yearly 临空港工匠) has `every_years` (1–10,
+    default 1) and `first_year` (a calendar year of the scenario, default the policy's first
+    year): selections fall in the years y ≥ first_year with (y − first_year) % every_years == 0,
+    and `per_year` is then read as the holders named at each selection. A title is awarded
+    only to a worker holding no equal or higher title of the scheme; what an upgrade pays
+    is the rules' own (`net_of`: highest award only, no double award)."""
     scheme: dict = setting("titles")
 
 
 @dataclass(frozen=True, eq=False)
+class Sessions(Section):
+    """[pathways.sessions]: subsidised training counted in sessions (人次), one
+    `[pathways.sessions.programmes.NAME]` per programme (scenario/session_programmes.py): `rule`
+    (fixed, per session) and/or `certificate_rule` (table by level, per certificate), `per_year`,
+    `certified_share`, `max_level`. The counts are the funded plan: no behavioural response."""
+    programmes: dict = setting("sessions")
+
+
+@dataclass(frozen=True, eq=False)
 class Fund(Section):
-    """The fund whose returns pay the rewards (Huishan: 惠山工匠基金, seed 000 三、配套保障)."""
-    principal: float = param(AMOUNT)
-    return_rate: float = param(RETURN)
-    top_up_per_year: float = param(AMOUNT)
-    draw_on_principal: bool = setting("flag")
+    """What pays the rewards: `kind = "endowment"` (default) a fund whose returns pay them
+    (Huishan: 惠山工匠基金, seed 000 三、配套保障; principal, return_rate, top_up_per_year,
+    draw_on_principal), or `kind = "appropriation"` a yearly budget appropriation (Huzhou seed 003
+    三(二); appropriation_per_year only). Which keys each kind takes: scenario/fund_kind.py."""
+    kind: str = setting("fund_kind", default="endowment")
+    principal: float = param(AMOUNT, optional=True)
+    return_rate: float = param(RETURN, optional=True)
+    top_up_per_year: float = param(AMOUNT, optional=True)
+    draw_on_principal: bool = setting("flag", optional=True)
+    appropriation_per_year: float = param(AMOUNT, optional=True)
 
 
 #: [pathways.NAME] sections the engine knows
@@ -330,6 +368,7 @@ PATHWAYS = {"self_evaluation": SelfEvaluation, "night_school": NightSchool, "app
 PATHWAYS["prizes"] = Prizes
 PATHWAYS.update(apprentice_years=ApprenticeYears, settling_in=SettlingIn)
 PATHWAYS.update(titles=Titles)
+PATHWAYS.update(sessions=Sessions)
 #: fixed sections, in the order a scenario lists them
 FIXED = {"population": Population, "flows": Flows, "ladder": Ladder}
 
@@ -347,3 +386,5 @@ class Values:
     fund: Fund
     pay_lag: dict           # cash rule id → months from event to payment
     drawn: dict             # "section.key" → value of every scalar parameter (parameters.csv)
+    #: rule id → this future's factor on the rule's assumed amounts (`[amount_scale]`; absent: 1)
+    amount_scale: dict = field(default_factory=dict)

@@ -11,18 +11,23 @@ from forecast.core.errors import InputError
 from forecast.policy import ladder
 from forecast.policy.policy import ENTITY_METRICS, METRICS, RATE_METRICS, SHARE_METRICS
 from forecast.scenario.files import Origins, OriginTable
+from forecast.scenario.fund_kind import check_fund
+from forecast.scenario.amount_scale import read_amount_scales
+from forecast.scenario.apprentice_completion import check_completion
 from forecast.scenario.draws import flat, read_correlations
 from forecast.scenario.params import COUNT, MONTHS, RATE, SHARE, LevelTable, Param
 from forecast.scenario.prize_tiers import read_tiers
 from forecast.scenario.reader import Table
 from forecast.scenario.response import check_units, read_reference, read_units
 from forecast.scenario.rule_reader import read_rule
-from forecast.scenario.title_scheme import read_scheme
+from forecast.scenario.self_evaluation_checks import check_self_evaluation
+from forecast.scenario.session_programmes import read_programmes
+from forecast.scenario.title_scheme import check_cycles, read_scheme
 from forecast.scenario.schema import (FIXED, PATHWAYS, RESPONSE_KEYS, Activity, Apprenticeship, Entity, Fund, L, P,
                                       Responsive, S)
 
-TOP_KEYS = ("base", "meta", "calendar", "policy", "rules", "reference_amounts", "pay_lag_months", "targets",
-            "population", "flows", "ladder", "pathways", "activities", "entities", "fund", "correlations")
+TOP_KEYS = ("base", "meta", "calendar", "policy", "rules", "reference_amounts", "pay_lag_months", "amount_scale",
+            "targets", "population", "flows", "ladder", "pathways", "activities", "entities", "fund", "correlations")
 #: names in [meta] that outputs print in the user's language: {zh = "…", en = "…"}
 NAMES = ("place", "fund_name", "craftsman_title")
 PARAM_FORMS = ("{value = …, source = \"seed …\"} or {value = …, range = [low, high], assumption = \"why\"} "
@@ -81,7 +86,11 @@ def validate(data: dict, origins: dict, root: tuple) -> dict:
             specs[group][key] = _section(t.table(key), cls, by_id)
     specs["fund"] = _section(top.table("fund"), Fund, by_id)
     specs["pay_lag_months"] = _pay_lags(top.table("pay_lag_months"), by_id)
+    specs["amount_scale"] = read_amount_scales(top.table("amount_scale", required=False), by_id,
+                                               lambda t, key, domain: _param(t, key, P(domain)))
     _check_mix(org, specs)
+    check_cycles(org, specs["pathways"], range(out["start"].year, out["end"].year + 1))
+    check_self_evaluation(org, specs)
     params = flat(specs)
     out["correlations"] = read_correlations(top.table("correlations", required=False), params)
     for t in out["targets"]:
@@ -163,8 +172,12 @@ def _section(t: Table, cls, rules: dict) -> dict:
             out[key] = _setting(t, key, kind, rules)
     t.close()
     _check_rule_kinds(t, cls, out, rules)
+    if "completion_rule" in cls.schema():
+        check_completion(t, out, rules)
     if issubclass(cls, Responsive):
         _check_reward(t, cls, out, rules)
+    if cls is Fund:
+        check_fund(t, out, cls.schema(), _describe)
     return out
 
 
@@ -197,7 +210,7 @@ def _check_reward(t: Table, cls, spec: dict, rules: dict) -> None:
     if cls is Apprenticeship and spec.get("other_masters") and "other_master_share" not in spec:
         raise t.error("other_master_share", "missing: other_masters = true needs the share of other workers at "
                       "master level who take apprentices", PARAM_FORMS)
-    paying = spec.get(cls.PAYING_RULE)
+    paying = spec.get(cls.PAYING_RULE) or spec.get("completion_rule")   # apprentice-years may pay on completion only
     if paying is None:
         stray = [k for k in Entity.REWARD_KEYS if k in spec]
         if stray:
@@ -220,7 +233,8 @@ def _check_reward(t: Table, cls, spec: dict, rules: dict) -> None:
         if key not in spec:
             raise t.error(key, f"missing: the section pays rules.{paying}, so it must say how uptake responds "
                                "to the reward (an assumption with its range)", PARAM_FORMS)
-    check_units(t, spec.get("response_rules") or [paying], spec.get("expected_units"), rules)
+    default = list(dict.fromkeys(r for r in (paying, spec.get("completion_rule")) if r))
+    check_units(t, spec.get("response_rules") or default, spec.get("expected_units"), rules)
 
 
 def rule_ids_of(spec: dict) -> list[str]:
@@ -302,6 +316,9 @@ def _setting(t: Table, key: str, kind: S, rules: dict):
                            lambda tt, k, s: _setting(tt, k, S(s), rules))
     if kind.kind == "tiers":
         return read_tiers(t, key, rules)
+    if kind.kind == "sessions":
+        return read_programmes(t, key, rules, lambda tt, k, d: _param(tt, k, P(d)),
+                               lambda tt, k, s: _setting(tt, k, S(s), rules))
     return t.text(key)
 
 

@@ -11,6 +11,7 @@ from forecast.model.pathways.entities import Entities
 from forecast.model.pathways.night_school import NightSchool
 from forecast.model.pathways.prizes import Prizes
 from forecast.model.pathways.self_evaluation import SelfEvaluation
+from forecast.model.pathways.sessions import Sessions
 from forecast.model.pathways.settling_in import SettlingIn
 from forecast.model.pathways.titles import Titles
 
@@ -21,5 +22,6 @@ PATHWAYS.update({cls.NAME: cls for cls in (ApprenticeYears, SettlingIn)})
 
 PATHWAYS[Prizes.NAME] = Prizes
 PATHWAYS[Titles.NAME] = Titles
+PATHWAYS[Sessions.NAME] = Sessions
 
 __all__ = ["PATHWAYS", "Demography"]

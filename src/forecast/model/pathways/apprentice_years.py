@@ -18,6 +18,13 @@ through `sim.on_exit`) stops training and earns nothing more. Completing the las
 certifies, with `certify_on_completion`, a share `certified_share` of completers one level up
 (a certificate of programme "apprentice_years").
 
+A subsidy paid once on completion by level (`completion_rule`, e.g. DX-A5 "按相应等级") is paid
+on that certificate: with a completion rule the certificate names the apprentice's employer
+as recipient (the enterprise is paid, as for the yearly subsidy) and its contributor flag, so
+the rule's table by level pays it. Without a per-year `rule` no `apprentice_year` event is
+emitted at all (reading: an apprentice-year record is a claim of the yearly subsidy; with no
+such subsidy there is no claim, and the events file stays free of records no rule pays).
+
 Each year paid is an `apprentice_year` event: recipient the employer (E…), the apprentice as
 person, the apprentice's level when the year completes, count 1; for a range rule the amount
 per apprentice-year is drawn uniformly within the range in force (rounded to 10 yuan), since
@@ -32,8 +39,7 @@ from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.pathways.self_evaluation import next_level
 from forecast.policy import ladder
-
-PROGRAMME = "apprentice_years"
+from forecast.scenario.apprentice_completion import PROGRAMME
 
 
 class ApprenticeYears(Pathway):
@@ -104,7 +110,7 @@ class ApprenticeYears(Pathway):
 
     def _pay(self, idx: np.ndarray, t: int) -> None:
         """One `apprentice_year` event per apprentice who completed a training year in month t."""
-        if not len(idx):
+        if not len(idx) or self.p.rule is None:
             return
         sim, w = self.sim, self.sim.workers
         rule = sim.scenario.policy.rule(self.p.rule).on(sim.date(t))
@@ -115,13 +121,19 @@ class ApprenticeYears(Pathway):
         sim.log.emit("apprentice_year", sim.date(t), **cols)
 
     def _certify(self, idx: np.ndarray, t: int) -> None:
-        """A share of the completers certify one level up (with `certify_on_completion`)."""
+        """A share of the completers certify one level up (with `certify_on_completion`); with a
+        `completion_rule` the certificate is the employer's claim of the completion subsidy."""
         if not self.p.certify_on_completion or not len(idx):
             return
-        w = self.sim.workers
+        sim, w = self.sim, self.sim.workers
         idx = idx[self.rng.random(len(idx)) < self.p.certified_share]
         idx = idx[w.level[idx] < ladder.TOP]
-        self.sim.promote(idx, next_level(w.level[idx]), t, PROGRAMME)
+        if self.p.completion_rule is None:
+            sim.promote(idx, next_level(w.level[idx]), t, PROGRAMME)
+            return
+        rule = sim.scenario.policy.rule(self.p.completion_rule).on(sim.date(t))
+        sim.promote(idx, next_level(w.level[idx]), t, PROGRAMME, recipient=ids("E", w.employer[idx]),
+                    recipient_kind=rule.recipient_kind, contributor=sim.contributor(idx))
 
     def _left(self, idx: np.ndarray) -> None:
         """Apprentices who leave the district stop training: no further year is paid."""
@@ -132,12 +144,16 @@ class ApprenticeYears(Pathway):
         """Expected apprentice-years of those still training at the horizon's end, still to
         complete after it: each further year j with chance ((1 − d)(1 − turnover))^j, at the
         amount in force at the horizon's end (a range rule's midpoint), with the uplift for
-        contributors."""
+        contributors; and the completion subsidy (`completion_rule`) of those who would
+        complete after it, valued by `_owed_on_completion`."""
         sim, p = self.sim, self.p
         self._grow()
         open_ = np.flatnonzero(self.training)
         if not len(open_):
             return {}
+        out = self._owed_on_completion(open_) if p.completion_rule is not None else {}
+        if p.rule is None:
+            return out
         pol = sim.scenario.policy
         rule = pol.rule(p.rule).on(sim.scenario.end)
         amount = rule.amount if rule.kind == "fixed" else 0.5 * (rule.range[0] + rule.range[1])
@@ -147,4 +163,21 @@ class ApprenticeYears(Pathway):
         remaining = self.years - done
         expected = np.array([sum(stay ** j for j in range(1, r + 1)) for r in range(self.years + 1)])
         uplift = np.where(sim.contributor(open_) & rule.uplift, pol.uplift_rate, 0.0)
-        return {rule.id: float(np.sum(expected[np.clip(remaining, 0, self.years)] * amount * (1.0 + uplift)))}
+        return {rule.id: float(np.sum(expected[np.clip(remaining, 0, self.years)] * amount * (1.0 + uplift))), **out}
+
+    def _owed_on_completion(self, open_: np.ndarray) -> dict:
+        """The completion subsidy still owed after the horizon: an apprentice still training
+        completes the r remaining years with chance ((1 − d)(1 − turnover))^r, is certified with
+        `certified_share` and is paid the table's amount for the level one above the current
+        one (the level reached if no other certification intervenes), with the uplift."""
+        sim, p, w = self.sim, self.p, self.sim.workers
+        pol = sim.scenario.policy
+        rule = pol.rule(p.completion_rule).on(sim.scenario.end)
+        turnover = sim.values.flows.turnover if sim.options.demography else 0.0
+        stay = (1.0 - p.dropout_per_year) * (1.0 - turnover)
+        remaining = np.clip(self.years - (sim.T - 1 - self.start[open_]) // 12, 0, self.years)
+        level = w.level[open_]
+        reach = np.where(level < ladder.TOP, next_level(level), level)
+        amount = np.array([rule.table.get(int(lv), 0.0) if lv > lev else 0.0 for lv, lev in zip(reach, level)])
+        uplift = np.where(sim.contributor(open_) & rule.uplift, pol.uplift_rate, 0.0)
+        return {rule.id: float(np.sum(stay ** remaining * p.certified_share * amount * (1.0 + uplift)))}

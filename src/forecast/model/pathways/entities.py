@@ -7,7 +7,10 @@ evenly over the months (the district's own schedule, e.g. fairs), or `planned` b
 `built_month` months after the policy's start (a planned build, e.g. HS-A10's centre). A body
 with a reward rule earns it once: after `lag_months` it qualifies each month with the chance
 implied by `success_per_year`; the review amount of a range rule is drawn uniformly within
-the range of the rule's version in force in that month. The Poisson rate of a month responds
+the range of the rule's version in force in that month. Each reward event carries the kind's
+name (`[entities.NAME]`) as its `programme`, so two kinds paid on one event kind (a national and
+a provincial base, both `base_recognised`) are told apart by rules with `programme = "NAME"`;
+a rule without a programme pays every kind's events as before. The Poisson rate of a month responds
 to the amounts in force in that month (`behaviour.monthly_volume`). Every body gets an age and a contributor
 flag drawn from its kind's stream whether or not the kind is rewarded, so a reform that
 rewards a kind leaves the stream of its births, and so the common random numbers, unchanged.
@@ -89,12 +92,17 @@ class Entities(Pathway):
             return
         rule = sim.scenario.policy.rule(e.rule).on(sim.date(t))
         cols = dict(recipient_kind=rule.recipient_kind, recipient=np.array([k.ident(i) for i in due], object),
-                    years=(t - born[due]) / 12.0, contributor=np.array(k.contributor, bool)[due])
+                    years=(t - born[due]) / 12.0, contributor=np.array(k.contributor, bool)[due],
+                    programme=k.name)
         if rule.kind == "range":
             cols["amount"] = np.round(rng.uniform(*rule.range, len(due)), -3)
         for i in due:
             k.paid[i] = True
         sim.log.emit(rule.event, sim.date(t), **cols)
+
+    def count(self, name: str) -> int:
+        """Bodies of kind `name` now (initial and created; none closes), e.g. for certification capacity."""
+        return next(len(k.born) for k in self.kinds if k.name == name)
 
     def table(self) -> pd.DataFrame:
         """Every body: kind, id, month created (index from the start; ≤ 0 before it), initial."""

@@ -4,6 +4,20 @@ evaluation bodies and employers' appointments to 特级/首席技师 (no fund ou
 Once a worker's time in grade is served, each month brings a chance to certify to the next
 level; uncertified workers certify straight to 初级工 (the apprentice level is optional).
 Apprentices in an open pairing (青蓝工程) certify `mentoring.rate_factor` times as often.
+
+Evaluation bodies raise capacity (CZ-T14, WX-T11, DX-A3; docs/policies.md `new: evaluation
+bodies`): with `capacity_entity`, every level's monthly rate is multiplied by
+(N / N0)^capacity_elasticity (`capacity_factor`), N the bodies of that `[entities]` kind and N0
+its `initial` count. Reading: N is the count at the end of the previous month, because the
+entities step runs after this one (`engine.STEPS`): a body created this month certifies from the
+next. Bodies never close, so the factor is never below 1 (exactly 1 with elasticity 0).
+
+Cross-level recognition (跨级评价, DX-A4; `new: cross-level`): with `cross_level_share`, a worker
+certifying here at a level L with cross_level_from ≤ L and L + 2 ≤ cross_level_to goes to L + 2
+instead of L + 1 with that chance (`skips`), recorded with programme "cross_level". Reading: the
+skip changes how far a certification goes, not how often one happens (the chance to certify is
+unchanged). Its uniforms come from their own stream, so a scenario without the keys draws
+exactly the numbers it drew before.
 """
 from __future__ import annotations
 
@@ -19,6 +33,19 @@ def next_level(levels: np.ndarray) -> np.ndarray:
     return np.where(levels < ladder.JUNIOR, ladder.JUNIOR, levels + 1).astype(np.int8)
 
 
+def capacity_factor(n: int, n0: int, elasticity: float) -> float:
+    """(n / n0)^elasticity: the multiplier of the certification rates when n evaluation bodies
+    stand where n0 stood at the start (n0 > 0, checked when the scenario is read)."""
+    return (n / n0) ** elasticity
+
+
+def skips(levels: np.ndarray, u: np.ndarray, share: float, lo: int, hi: int) -> np.ndarray:
+    """Which certifying workers (current `levels`, one uniform `u` each) skip a level: those at
+    a level L with lo ≤ L and L + 2 ≤ hi whose uniform is below `share`."""
+    levels = levels.astype(np.int64)
+    return (levels >= lo) & (levels + 2 <= hi) & (u < share)
+
+
 class SelfEvaluation(Pathway):
     NAME = "self_evaluation"
 
@@ -28,6 +55,11 @@ class SelfEvaluation(Pathway):
         self.rate_month = monthly(p.yearly_rate * p.rate_scale)
         self.entry = monthly(p.apprentice_entry)
         self.max_age = int(p.apprentice_max_age * 12)
+        #: (entity kind, N0, elasticity), or None: rates as written
+        self.capacity = None if p.capacity_entity is None else \
+            (p.capacity_entity, int(sim.values.entities[p.capacity_entity].initial), p.capacity_elasticity)
+        self.cross = None if p.cross_level_share is None else \
+            (sim.rng("self_evaluation:cross_level"), p.cross_level_share, p.cross_level_from, p.cross_level_to)
 
     def step(self, t: int) -> None:
         sim, w, rng = self.sim, self.sim.workers, self.rng
@@ -35,11 +67,17 @@ class SelfEvaluation(Pathway):
         eligible &= w.level < ladder.TOP
         idx = np.flatnonzero(eligible)
         u = rng.random(len(idx))
-        idx = idx[self._certifies(u, idx)]
+        idx = idx[self._certifies(u, idx, self._capacity())]
         new = next_level(w.level[idx])
+        jump = np.zeros(len(idx), bool)
+        if self.cross is not None:
+            skip_rng, share, lo, hi = self.cross
+            jump = skips(w.level[idx], skip_rng.random(len(idx)), share, lo, hi)
+            new[jump] += 1
         appointed = new >= ladder.SPECIAL
-        sim.promote(idx[~appointed], new[~appointed], t, "self_evaluation")
+        sim.promote(idx[~appointed & ~jump], new[~appointed & ~jump], t, "self_evaluation")
         sim.promote(idx[appointed], new[appointed], t, "appointment")
+        sim.promote(idx[jump], new[jump], t, "cross_level")   # cross_level_to ≤ 高级技师: never appointed
         if self.entry > 0:
             young = self._young(t)
             start = young[rng.random(len(young)) < self.entry]
@@ -53,15 +91,28 @@ class SelfEvaluation(Pathway):
         young &= w.birth > t - self.max_age   # t - birth < max_age, without an array for t - birth
         return np.flatnonzero(young)
 
-    def _certifies(self, u: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    def _capacity(self) -> float:
+        """This month's capacity factor: 1 without `capacity_entity`; else from the bodies at the
+        end of last month (the entities step comes later in the month). Without the entities
+        pathway (an `Options.pathways` experiment) no body is created, so N stays N0."""
+        if self.capacity is None:
+            return 1.0
+        name, n0, elasticity = self.capacity
+        bodies = self.sim.steps.get("entities")   # built after this pathway: looked up when used
+        return capacity_factor(n0 if bodies is None else bodies.count(name), n0, elasticity)
+
+    def _certifies(self, u: np.ndarray, idx: np.ndarray, capacity: float = 1.0) -> np.ndarray:
         """Positions in `idx` (eligible workers) whose uniform `u` is below their chance: their
-        level's monthly rate, times the mentoring factor (at most 1) in an open pairing.
+        level's monthly rate times the capacity factor (at most 1), times the mentoring factor
+        (at most 1) in an open pairing.
 
         Why this shape: no chance exceeds `bound`, so only the few uniforms below it (a few
         per cent) are compared with their worker's own chance; the rest fail whatever their
         level. Same comparisons, same float64 chances, as comparing every worker's, without
         gathering a chance for each of the hundreds of thousands of eligible workers."""
         rate, factor = self.rate_month, self.sim.mentoring.rate_factor
+        if capacity != 1.0:   # a factor of exactly 1 keeps the very same float64 chances
+            rate = np.minimum(1.0, rate * capacity)
         top = rate.max()
         bound = max(top, min(1.0, top * factor))
         cand = np.flatnonzero(u < bound)

@@ -1,5 +1,7 @@
-"""A scheme of named titles (e.g. a city's 大工匠, 工匠, 乡村工匠, 青年工匠): every year, in each
-title's selection month within the policy, `per_year` holders are named from the active
+"""A scheme of named titles (e.g. a city's 大工匠, 工匠, 乡村工匠, 青年工匠): in each year of the
+title's cycle (every year unless it has `every_years`/`first_year`, e.g. a five-yearly 临空港工匠:
+`title_scheme.selects_in`), in its selection month within the policy, `per_year` holders
+(read as the count named at each selection) are named from the active
 workers at or above the title's `min_level` (and under its `max_age`, if it has one), higher
 levels likelier (weight 2^(level − min_level), as the craftsmen pathway draws), and each award
 is a `title_awarded` event of programme NAME, paid by the title's own rule.
@@ -19,6 +21,7 @@ import numpy as np
 
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway, senior_first
+from forecast.scenario.title_scheme import selects_in
 
 
 class Titles(Pathway):
@@ -30,6 +33,7 @@ class Titles(Pathway):
         #: (name, title) highest rank first; equal ranks in the scenario's order
         self.order = sorted(p.scheme.items(), key=lambda item: -item[1]["rank"])
         self.rank = np.zeros(0, dtype=np.int16)   # per worker: rank of the highest title held (0: none)
+        self.first_year = sim.scenario.policy.valid_from.year   # a cycle's default first year
 
     def step(self, t: int) -> None:
         sim = self.sim
@@ -37,7 +41,7 @@ class Titles(Pathway):
             return
         month = sim.month_of_year(t)
         for name, title in self.order:
-            if title["selection_month"] != month:
+            if title["selection_month"] != month or not selects_in(title, sim.year(t), self.first_year):
                 continue
             chosen = self._select(title, t)
             if not len(chosen):

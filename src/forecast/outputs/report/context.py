@@ -70,7 +70,7 @@ def context(b: Budget, charts: dict, lang: str, source: str, css: str) -> dict:
         "fund_intro": L("report.fund_intro") + L("fund_formula")
                       + (L("draw_yes") if b.fund.draw_on_principal else L("draw_no")) + L("fund_rest")
                       + (L("fund_needed") if mc else ""),
-        "fund": _fund(b, L),
+        "fund": _fund(b, L), "appropriated": b.fund.appropriated,
         "rules": _rules(b, L),
         "parameters": _parameters(b, L),
         "footer": L("report.footer", path=source),
@@ -85,6 +85,7 @@ def _figure(chart: dict, n: int) -> dict:
 def _cards(b: Budget, L: Labels, h: dict, span: str, later: str) -> list[dict]:
     ip, cm, ret = h["in_period"], h["committed"], h["returns_in_period"]
     principal = wan(h["principal"]["mean"], 0)
+    a = wan(h["appropriation"]["mean"], 0) if h["appropriation"] else ""    # a budget appropriation's
     unit = L("wan")
     if not b.monte_carlo:
         return _cards_one(b, L, h, span, later)
@@ -97,11 +98,11 @@ def _cards(b: Budget, L: Labels, h: dict, span: str, later: str) -> list[dict]:
         {"key": L("report.c_committed", end=b.end_year), "value": wan(cm["mean"], 0), "unit": unit,
          "sub": L("report.c_committed_sub", later=later, lo=wan(cm["p5"], 0), hi=wan(cm["p95"], 0))},
         {"key": L("report.c_returns"), "value": wan(ret["mean"], 0), "unit": unit,
-         "sub": L("report.c_returns_sub", p=principal, r=pct(h["rate"]["mean"], 2))},
+         "sub": L("report.c_returns_sub", p=principal, r=pct(h["rate"]["mean"], 2), a=a, n=len(b.policy_years))},
         {"key": L("report.c_shortfall"), "value": pct(h["p_shortfall_any"]), "unit": "",
          "sub": L("report.c_shortfall_sub", year=worst, p=pct(by_year[worst]))},
         {"key": L("needed"), "value": wan(h["needed_p95"], 0), "unit": unit,
-         "sub": L("report.c_needed_sub", span=span, p=principal)},
+         "sub": L("report.c_needed_sub", span=span, p=principal, a=a)},
         {"key": L("report.c_targets"), "value": f"{h['targets_likely']} / {h['targets']}", "unit": "",
          "sub": L("report.c_targets_sub")},
     ]
@@ -119,7 +120,8 @@ def _cards_one(b: Budget, L: Labels, h: dict, span: str, later: str) -> list[dic
         {"key": L("report.c_committed", end=b.end_year), "value": wan(cm["mean"], 0), "unit": unit,
          "sub": L("report.c_committed_one_sub", later=later)},
         {"key": L("report.c_returns"), "value": wan(ret["mean"], 0), "unit": unit,
-         "sub": L("report.c_returns_one_sub", p=wan(h["principal"]["mean"], 0), r=pct(h["rate"]["mean"], 2))},
+         "sub": L("report.c_returns_one_sub", p=wan(h["principal"]["mean"], 0), r=pct(h["rate"]["mean"], 2),
+                  a=wan(h["appropriation"]["mean"], 0) if h["appropriation"] else "", n=len(b.policy_years))},
         {"key": L("report.c_account", year=end), "value": wan(account, 0), "unit": unit, "sub": fund_state(L, b)},
         {"key": L("report.c_targets"), "value": f"{h['targets_met']} / {h['targets']}", "unit": "",
          "sub": L("report.c_targets_one_sub")},
@@ -141,21 +143,24 @@ def _cells(b: Budget, values, fmt=wan) -> list[dict]:
 
 
 def _yearly(b: Budget, L: Labels) -> list[dict]:
+    """The headline's yearly rows; a budget appropriation has its appropriation for returns and no principal."""
     fund = b.fund.table().set_index("year").loc[b.years]
+    kept = not b.fund.appropriated
     if not b.monte_carlo:
-        rows = [(L("outlays"), fund["outlays"]), (L("returns"), fund["returns"]), (L("account"), fund["account"]),
-                (L("unfunded"), fund["unfunded"]), (L("principal_end"), fund["principal"])]
+        rows = [(L("outlays"), fund["outlays"]), (L("returns"), fund[b.fund.income]), (L("account"), fund["account"]),
+                (L("unfunded"), fund["unfunded"])] + ([(L("principal_end"), fund["principal"])] if kept else [])
         out = [{"label": label, "cells": _cells(b, series)} for label, series in rows]
         yes_no = [{"text": L("yes") if v else L("no"), "later": y in b.later_years}
                   for y, v in zip(b.years, fund["shortfall"])]
         return out + [{"label": L("shortfall"), "cells": yes_no}]
     tot = b.rule_stats(TOTAL)
     rows = [(f"{L('outlays')} {L('mean')}", tot["mean"], wan), (f"{L('outlays')} {L('p5')}", tot["p5"], wan),
-            (f"{L('outlays')} {L('p95')}", tot["p95"], wan), (f"{L('returns')} {L('mean')}", fund["returns_mean"], wan),
+            (f"{L('outlays')} {L('p95')}", tot["p95"], wan),
+            (f"{L('returns')} {L('mean')}", fund[f"{b.fund.income}_mean"], wan),
             (f"{L('account')} {L('mean')}", fund["account_mean"], wan),
             (f"{L('unfunded')} {L('mean')}", fund["unfunded_mean"], wan),
-            (L("p_shortfall"), fund["p_shortfall"], pct),
-            (f"{L('principal_end')} {L('mean')}", fund["principal_mean"], wan)]
+            (L("p_shortfall"), fund["p_shortfall"], pct)]
+    rows += [(f"{L('principal_end')} {L('mean')}", fund["principal_mean"], wan)] if kept else []
     return [{"label": label, "cells": _cells(b, series.loc[b.years], fmt)} for label, series, fmt in rows]
 
 
@@ -228,18 +233,24 @@ def _fund(b: Budget, L: Labels) -> list[dict]:
     """The account year by year: one future's values (and whether the year falls short), or
     the means with 90 % ranges and P(shortfall) over replications."""
     out = []
+    keys = ("outlays", "returns", "account", "unfunded", "drawn", "principal")
+    if b.fund.appropriated:          # a budget appropriation: its appropriation under "returns", no principal
+        keys = ("outlays", "appropriation", "account", "unfunded")
     for r in b.fund.table().to_dict("records"):
         row = {"year": year_head(b.policy, int(r["year"])), "later": int(r["year"]) in b.later_years}
         if not b.monte_carlo:
-            row.update({k: wan(r[k], 0 if k == "principal" else 1) for k in ("outlays", "returns", "account",
-                                                                              "unfunded", "drawn", "principal")})
+            row.update({k: wan(r[k], 0 if k == "principal" else 1) for k in keys})
             row["shortfall"] = L("yes") if r["shortfall"] else L("no")
         else:
-            for k in ("outlays", "returns", "account", "unfunded", "drawn", "principal"):
+            for k in keys:
                 digits = 0 if k == "principal" else 1
                 row[k] = wan(r[f"{k}_mean"], digits)
                 row[f"{k}_range"] = f"{wan(r[f'{k}_p5'], digits)}–{wan(r[f'{k}_p95'], digits)}"
             row["p_shortfall"] = pct(r["p_shortfall"])
+        if b.fund.appropriated:
+            row["returns"] = row.pop("appropriation")
+            if "appropriation_range" in row:
+                row["returns_range"] = row.pop("appropriation_range")
         out.append(row)
     return out
 
