@@ -17,17 +17,10 @@ import forecast
 from forecast.policy.events import frame
 
 from conftest import ROOT, forecast_cli
+from place_checks import SMALL_CITY
 
 HUZHOU = ROOT / "scenarios" / "huzhou.toml"
-SMALL = """
-[population.employed]
-value = 3000
-range = [2500, 3500]
-assumption = "test: a small city"
-[population.employers]
-value = 400
-range = [300, 500]
-assumption = "test"
+SMALL = SMALL_CITY + """
 [pathways.apprentice_years.enrolments_per_year]
 value = 30
 range = [20, 40]

@@ -25,6 +25,7 @@ from forecast.policy.events import frame
 from forecast.scenario.title_scheme import selects_in
 
 from conftest import ROOT, forecast_cli
+from place_checks import SMALL_CITY
 
 DONGXIHU = ROOT / "scenarios" / "dongxihu.toml"
 
@@ -33,15 +34,7 @@ RULE_IDS = {"DX-A1", "DX-A2a", "DX-A2b", "DX-A5", "DX-A7a", "DX-A7b", "DX-A7c", 
 
 #: a district of ~3,000 workers, counts scaled down (the settling-in share raised so that a few
 #: recruits a year are paid: ~270 hires a year × 24 % certified × 30 % 高级工+ ≈ 19 × 0.5)
-SMALL = """
-[population.employed]
-value = 3000
-range = [2500, 3500]
-assumption = "test: a small district keeps the test fast"
-[population.employers]
-value = 400
-range = [300, 500]
-assumption = "test"
+SMALL = SMALL_CITY + """
 [pathways.titles.scheme.tech_expert]
 per_year = { value = 2, range = [1, 3], assumption = "test" }
 [pathways.titles.scheme.skill_master]
@@ -254,3 +247,16 @@ def test_a_misspelt_dongxihu_key_exits_2(tmp_path, text, key):
     status, _, err = forecast_cli("run", str(path), "--central", "--out", str(tmp_path / "out"))
     assert status == 2
     assert "bad.toml" in err and key in err
+
+
+def test_a_policy_without_targets_prints_and_reports_without_a_targets_section(small_run):
+    """Seed 004 sets no numeric target: the run says so instead of an empty table, and the
+    report (HTML, workbook, PDF) is written without a targets chart or section."""
+    scenario, out = small_run
+    assert scenario.targets == ()
+    status, stdout, err = forecast_cli("report", str(out))
+    assert status == 0, err
+    html = (out / "report" / "report.html").read_text(encoding="utf-8")
+    assert 'id="targets"' not in html and "targets_probability" not in html
+    assert not (out / "report" / "charts" / "targets_probability.png").exists()
+    assert (out / "report" / "forecast.xlsx").exists()

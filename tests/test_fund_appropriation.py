@@ -23,6 +23,7 @@ from forecast.model.fund import (account, appropriation_needed, appropriation_ne
                                  fund_paths, principal_needed)
 
 from conftest import ROOT, forecast_cli
+from test_huzhou import SMALL   # a city of ~3,000 workers, titles and apprenticeships scaled down
 
 HUZHOU = ROOT / "scenarios" / "huzhou.toml"
 
@@ -36,29 +37,6 @@ assumption = "test: the yearly appropriation"
 
 """
 
-#: a city of ~3,000 workers (as tests/test_huzhou.py's SMALL) so that runs are fast
-SMALL = """
-[population.employed]
-value = 3000
-range = [2500, 3500]
-assumption = "test: a small city keeps the test fast"
-[population.employers]
-value = 400
-range = [300, 500]
-assumption = "test"
-[pathways.titles.scheme.grand]
-per_year = { value = 1, range = [1, 2], assumption = "test" }
-[pathways.titles.scheme.craftsman]
-per_year = { value = 3, range = [2, 4], assumption = "test" }
-[pathways.titles.scheme.rural]
-per_year = { value = 3, range = [2, 4], assumption = "test" }
-[pathways.titles.scheme.young]
-per_year = { value = 10, range = [8, 12], assumption = "test" }
-[pathways.apprentice_years.enrolments_per_year]
-value = 20
-range = [10, 30]
-assumption = "test"
-"""
 
 
 def appropriation_copy(tmp_path: Path, fund: str = FUND, name: str = "hz_budget.toml") -> Path:

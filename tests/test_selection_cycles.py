@@ -19,20 +19,12 @@ import forecast
 from forecast.policy.events import frame
 
 from conftest import ROOT, forecast_cli
+from place_checks import SMALL_CITY
 
 HUZHOU = ROOT / "scenarios" / "huzhou.toml"
 
 #: a city of ~3,000 workers; the titles' counts fixed and their pools wide (高级工 and up)
-SMALL = """
-[population.employed]
-value = 3000
-range = [2500, 3500]
-assumption = "test: a small city keeps the test fast"
-[population.employers]
-value = 400
-range = [300, 500]
-assumption = "test"
-[pathways.apprentice_years.enrolments_per_year]
+SMALL = SMALL_CITY + """[pathways.apprentice_years.enrolments_per_year]
 value = 20
 range = [10, 30]
 assumption = "test"

@@ -19,32 +19,10 @@ from forecast.policy import ladder
 from forecast.policy.events import frame
 
 from conftest import ROOT, forecast_cli
+from test_huzhou import SMALL   # a city of ~3,000 workers, titles and apprenticeships scaled down
 
 HUZHOU = ROOT / "scenarios" / "huzhou.toml"
 
-#: ~3,000 workers, the titles and apprenticeships scaled down (as tests/test_huzhou.py)
-SMALL = """
-[population.employed]
-value = 3000
-range = [2500, 3500]
-assumption = "test: a small city keeps the test fast"
-[population.employers]
-value = 400
-range = [300, 500]
-assumption = "test"
-[pathways.titles.scheme.grand]
-per_year = { value = 1, range = [1, 2], assumption = "test" }
-[pathways.titles.scheme.craftsman]
-per_year = { value = 3, range = [2, 4], assumption = "test" }
-[pathways.titles.scheme.rural]
-per_year = { value = 3, range = [2, 4], assumption = "test" }
-[pathways.titles.scheme.young]
-per_year = { value = 10, range = [8, 12], assumption = "test" }
-[pathways.apprentice_years.enrolments_per_year]
-value = 20
-range = [10, 30]
-assumption = "test"
-"""
 
 #: a per-session rule (500 yuan a session) and a per-certificate rule by level, both of "skills"
 RULES = """

@@ -106,15 +106,7 @@ def fund_view(years: list, replication_ids: np.ndarray, outlays: np.ndarray, par
     principal or appropriation needed covers those)."""
     if kind == fundlib.APPROPRIATION:
         return _appropriation_view(years, replication_ids, outlays, parameters, in_period)
-    missing = [c for c in ("replication", *FUND_PARAMETERS) if c not in parameters.columns]
-    if missing:
-        raise InputError(PARAMETERS_FILE, missing[0], "missing column: the fund's arithmetic needs each "
-                         "replication's drawn value", "the parameters.csv `forecast run` writes")
-    params = parameters.set_index("replication")
-    if sorted(params.index) != sorted(replication_ids) or params.index.has_duplicates:
-        raise InputError(PARAMETERS_FILE, "replication", "its replications are not those of the outlays "
-                         "(replications.parquet)", "one row per replication of the run")
-    params = params.loc[replication_ids]
+    params = _params(parameters, replication_ids, FUND_PARAMETERS)
     principal, rate, top_up = (_column(params, c) for c in FUND_PARAMETERS)
     mask = np.asarray(in_period, dtype=bool)
     paths = fundlib.fund_paths(np.atleast_2d(outlays), principal, rate, top_up, draw_on_principal)

@@ -50,6 +50,8 @@ def write_charts(b: Budget, out_dir: str | Path, lang: str = "zh") -> dict:
     out = {}
     with matplotlib.rc_context(fonts.rc(L.lang)):
         for name, draw in DRAW.items():
+            if name == "targets" and not b.scenario.targets:
+                continue      # a policy without numeric targets (Dongxihu's draft): no chart to draw
             fig, title = draw(b, L)
             stem = out_dir / FILES[name]
             fig.savefig(stem.with_suffix(".png"), dpi=150, metadata=_PNG_META)

@@ -49,10 +49,11 @@ def context(b: Budget, charts: dict, lang: str, source: str, css: str) -> dict:
         "html_lang": L("html_lang"), "title": b.title, "css": css, "font_stack": fonts.CSS_STACK,
         "meta": L("report.meta", name=b.name, reps=reps, vf=b.policy.valid_from, vt=b.policy.valid_to),
         "sections": [{"id": s, "heading": L(key, end=b.end_year), "newpage": new} for s, key, new in SECTIONS
-                     if (s != "sensitivity" or b.drivers is not None) and (s != "execution" or b.execution is not None)],
+                     if (s != "sensitivity" or b.drivers is not None) and (s != "execution" or b.execution is not None)
+                     and (s != "targets" or b.scenario.targets)],
         "drivers": None if b.drivers is None else report_context(b.drivers, L),
         "execution": None if b.execution is None else execution_context(b.execution, L, charts["execution"]),
-        "figures": {name: _figure(charts[name], FIGURES[name]) for name in FIGURES},
+        "figures": {name: _figure(charts[name], FIGURES[name]) for name in FIGURES if name in charts},
         "cards": _cards(b, L, h, span, later),
         "lead": _lead(b, L, h, span, top),
         "years": [{"label": year_head(b.policy, y), "later": y in b.later_years} for y in b.years],
@@ -103,7 +104,7 @@ def _cards(b: Budget, L: Labels, h: dict, span: str, later: str) -> list[dict]:
          "sub": L("report.c_shortfall_sub", year=worst, p=pct(by_year[worst]))},
         {"key": L("needed"), "value": wan(h["needed_p95"], 0), "unit": unit,
          "sub": L("report.c_needed_sub", span=span, p=principal, a=a)},
-        {"key": L("report.c_targets"), "value": f"{h['targets_likely']} / {h['targets']}", "unit": "",
+        {"key": L("report.c_targets"), "value": f"{h['targets_likely']} / {h['targets']}" if h["targets"] else "–", "unit": "",
          "sub": L("report.c_targets_sub")},
     ]
 
@@ -123,7 +124,7 @@ def _cards_one(b: Budget, L: Labels, h: dict, span: str, later: str) -> list[dic
          "sub": L("report.c_returns_one_sub", p=wan(h["principal"]["mean"], 0), r=pct(h["rate"]["mean"], 2),
                   a=wan(h["appropriation"]["mean"], 0) if h["appropriation"] else "", n=len(b.policy_years))},
         {"key": L("report.c_account", year=end), "value": wan(account, 0), "unit": unit, "sub": fund_state(L, b)},
-        {"key": L("report.c_targets"), "value": f"{h['targets_met']} / {h['targets']}", "unit": "",
+        {"key": L("report.c_targets"), "value": f"{h['targets_met']} / {h['targets']}" if h["targets"] else "–", "unit": "",
          "sub": L("report.c_targets_one_sub")},
     ]
 
