@@ -107,3 +107,19 @@ def test_a_misspelt_wuxi_key_exits_2(tmp_path, text, key):
     status, _, err = forecast_cli("run", str(path), "--central", "--out", str(tmp_path / "out"))
     assert status == 2, err
     assert "bad.toml" in err and key in err
+
+
+def test_observations_may_select_a_training_programme(tmp_path, wuxi):
+    """Certificates of a subsidised-training programme (its own name) or of cross-level
+    recognition can be observed; an unknown programme names the allowed ones."""
+    from forecast.runs.observed import read_observed
+    text = ('[observations.skills]\nmetric = "certificates"\nperiod = [2021-01-01, 2021-06-30]\nvalue = 1000\n'
+            'sd = 100\nsource = "test"\nprogramme = "{}"\n')
+    path = tmp_path / "obs.toml"
+    for name in ("skills", "enterprise", "cross_level"):
+        path.write_text(text.format(name), encoding="utf-8")
+        assert read_observed(path, wuxi)[0].programme == name
+    path.write_text(text.format("skils"), encoding="utf-8")
+    with pytest.raises(forecast.InputError) as caught:
+        read_observed(path, wuxi)
+    assert "observations.skills.programme" in str(caught.value) and "skills" in str(caught.value)

@@ -47,8 +47,17 @@ METRICS = {
 }
 CERTIFICATE_METRICS = ("certificates", "high_certificates", "certificates_per_employed",
                        "high_share_of_certificates")
-#: the `programme` of certificate events (the pathway that certified; `Simulation.promote`)
-PROGRAMMES = ("self_evaluation", "night_school", "competition", "appointment", "apprenticeship_entry")
+#: the `programme` of certificate events (the pathway that certified; `Simulation.promote`) in
+#: every scenario; a scenario's subsidised-training programmes add their own names (`programmes`)
+PROGRAMMES = ("self_evaluation", "night_school", "competition", "appointment", "apprenticeship_entry",
+              "cross_level", "apprentice_years")
+
+
+def programmes(scenario) -> tuple[str, ...]:
+    """The certificate programmes a scenario's futures can hold: PROGRAMMES and the names of
+    its `[pathways.sessions.programmes]` (a training programme certifies under its own name)."""
+    sessions = scenario.specs["pathways"].get("sessions", {}).get("programmes", {})
+    return PROGRAMMES + tuple(sessions)
 USES = ("fit", "context")
 KEYS = ("metric", "period", "value", "sd", "source", "use", "proxy", "programme")
 TOP_KEYS = ("title", "observations")
@@ -123,8 +132,9 @@ def _observation(file: str, name: str, table, scenario) -> Observation:
     programme = table.get("programme", "")
     if programme and metric not in CERTIFICATE_METRICS:
         raise InputError(file, f"{where}.programme", f"not for metric {metric!r}", ", ".join(CERTIFICATE_METRICS))
-    if programme and programme not in PROGRAMMES:
-        raise InputError(file, f"{where}.programme", f"unknown programme {programme!r}", ", ".join(PROGRAMMES))
+    if programme and programme not in programmes(scenario):
+        raise InputError(file, f"{where}.programme", f"unknown programme {programme!r}",
+                         ", ".join(programmes(scenario)))
     obs = Observation(name, metric, start, end, value, sd, table["source"].strip(), use,
                       table.get("proxy", "").strip(), programme)
     if use == "fit" and not obs.inside(scenario):
