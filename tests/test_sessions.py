@@ -14,7 +14,7 @@ import pytest
 
 import forecast
 from forecast.model.engine import Simulation
-from forecast.model.pathways.sessions import monthly_sessions
+from forecast.model.pathways.base import spread_over_year
 from forecast.policy import ladder
 from forecast.policy.events import frame
 
@@ -69,9 +69,9 @@ def write(tmp_path: Path, text: str, name: str = "sessions.toml") -> Path:
 
 def test_the_yearly_count_is_split_into_whole_sessions_by_month():
     # 1,200 a year: 1200·(m+1)//12 − 1200·m//12 = 100 every month
-    assert [monthly_sessions(1200, m) for m in range(12)] == [100] * 12
+    assert [spread_over_year(1200, m) for m in range(12)] == [100] * 12
     # 10 a year: 10·(m+1)//12 − 10·m//12 → 0,1,1,1,1,1,0,1,1,1,1,1 (e.g. m=6: 70//12 − 60//12 = 5 − 5 = 0), 10 in all
-    split = [monthly_sessions(10, m) for m in range(12)]
+    split = [spread_over_year(10, m) for m in range(12)]
     assert split == [0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1] and sum(split) == 10
 
 

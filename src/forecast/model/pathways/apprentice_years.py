@@ -128,12 +128,12 @@ class ApprenticeYears(Pathway):
         sim, w = self.sim, self.sim.workers
         idx = idx[self.rng.random(len(idx)) < self.p.certified_share]
         idx = idx[w.level[idx] < ladder.TOP]
-        if self.p.completion_rule is None:
-            sim.promote(idx, next_level(w.level[idx]), t, PROGRAMME)
-            return
-        rule = sim.scenario.policy.rule(self.p.completion_rule).on(sim.date(t))
-        sim.promote(idx, next_level(w.level[idx]), t, PROGRAMME, recipient=ids("E", w.employer[idx]),
-                    recipient_kind=rule.recipient_kind, contributor=sim.contributor(idx))
+        claim = {}   # with a completion subsidy the certificate is the employer's claim of it
+        if self.p.completion_rule is not None:
+            rule = sim.scenario.policy.rule(self.p.completion_rule).on(sim.date(t))
+            claim = dict(recipient=ids("E", w.employer[idx]), recipient_kind=rule.recipient_kind,
+                         contributor=sim.contributor(idx))
+        sim.promote(idx, next_level(w.level[idx]), t, PROGRAMME, **claim)
 
     def _left(self, idx: np.ndarray) -> None:
         """Apprentices who leave the district stop training: no further year is paid."""
@@ -141,43 +141,47 @@ class ApprenticeYears(Pathway):
         self.training[idx] = False
 
     def owed_after(self) -> dict:
-        """Expected apprentice-years of those still training at the horizon's end, still to
-        complete after it: each further year j with chance ((1 − d)(1 − turnover))^j, at the
-        amount in force at the horizon's end (a range rule's midpoint), with the uplift for
-        contributors; and the completion subsidy (`completion_rule`) of those who would
-        complete after it, valued by `_owed_on_completion`."""
+        """What those still training at the horizon's end are expected to earn after it: an
+        apprentice with r training years still to complete completes each further year j with
+        chance stay^j, stay = (1 − d)(1 − turnover); the yearly subsidy (`rule`) of each such
+        year and the completion subsidy (`completion_rule`) of those who complete, valued by
+        `_owed_years` and `_owed_on_completion`."""
         sim, p = self.sim, self.p
         self._grow()
         open_ = np.flatnonzero(self.training)
         if not len(open_):
             return {}
-        out = self._owed_on_completion(open_) if p.completion_rule is not None else {}
-        if p.rule is None:
-            return out
-        pol = sim.scenario.policy
-        rule = pol.rule(p.rule).on(sim.scenario.end)
-        amount = rule.amount if rule.kind == "fixed" else 0.5 * (rule.range[0] + rule.range[1])
         turnover = sim.values.flows.turnover if sim.options.demography else 0.0
         stay = (1.0 - p.dropout_per_year) * (1.0 - turnover)
         done = (sim.T - 1 - self.start[open_]) // 12          # anniversaries already passed
-        remaining = self.years - done
-        expected = np.array([sum(stay ** j for j in range(1, r + 1)) for r in range(self.years + 1)])
-        uplift = np.where(sim.contributor(open_) & rule.uplift, pol.uplift_rate, 0.0)
-        return {rule.id: float(np.sum(expected[np.clip(remaining, 0, self.years)] * amount * (1.0 + uplift))), **out}
+        remaining = np.clip(self.years - done, 0, self.years)
+        out = {}
+        if p.rule is not None:
+            out.update(self._owed_years(open_, stay, remaining))
+        if p.completion_rule is not None:
+            out.update(self._owed_on_completion(open_, stay, remaining))
+        return out
 
-    def _owed_on_completion(self, open_: np.ndarray) -> dict:
-        """The completion subsidy still owed after the horizon: an apprentice still training
-        completes the r remaining years with chance ((1 − d)(1 − turnover))^r, is certified with
-        `certified_share` and is paid the table's amount for the level one above the current
-        one (the level reached if no other certification intervenes), with the uplift."""
-        sim, p, w = self.sim, self.p, self.sim.workers
-        pol = sim.scenario.policy
-        rule = pol.rule(p.completion_rule).on(sim.scenario.end)
-        turnover = sim.values.flows.turnover if sim.options.demography else 0.0
-        stay = (1.0 - p.dropout_per_year) * (1.0 - turnover)
-        remaining = np.clip(self.years - (sim.T - 1 - self.start[open_]) // 12, 0, self.years)
-        level = w.level[open_]
+    def _uplift(self, rule, idx: np.ndarray) -> np.ndarray:
+        """The uplift rate of each apprentice's payment: the policy's rate for contributors' employers."""
+        return np.where(self.sim.contributor(idx) & rule.uplift, self.sim.scenario.policy.uplift_rate, 0.0)
+
+    def _owed_years(self, open_: np.ndarray, stay: float, remaining: np.ndarray) -> dict:
+        """The yearly subsidy still owed after the horizon: Σ_{j ≤ r} stay^j years at the amount in
+        force at the horizon's end (a range rule's midpoint), with the uplift."""
+        rule = self.sim.scenario.policy.rule(self.p.rule).on(self.sim.scenario.end)
+        amount = rule.amount if rule.kind == "fixed" else 0.5 * (rule.range[0] + rule.range[1])
+        expected = np.array([sum(stay ** j for j in range(1, r + 1)) for r in range(self.years + 1)])
+        return {rule.id: float(np.sum(expected[remaining] * amount * (1.0 + self._uplift(rule, open_))))}
+
+    def _owed_on_completion(self, open_: np.ndarray, stay: float, remaining: np.ndarray) -> dict:
+        """The completion subsidy still owed after the horizon: an apprentice completes the r
+        remaining years with chance stay^r, is certified with `certified_share` and is paid the
+        table's amount for the level one above the current one (the level reached if no other
+        certification intervenes), with the uplift."""
+        rule = self.sim.scenario.policy.rule(self.p.completion_rule).on(self.sim.scenario.end)
+        level = self.sim.workers.level[open_]
         reach = np.where(level < ladder.TOP, next_level(level), level)
         amount = np.array([rule.table.get(int(lv), 0.0) if lv > lev else 0.0 for lv, lev in zip(reach, level)])
-        uplift = np.where(sim.contributor(open_) & rule.uplift, pol.uplift_rate, 0.0)
-        return {rule.id: float(np.sum(stay ** remaining * p.certified_share * amount * (1.0 + uplift)))}
+        return {rule.id: float(np.sum(stay ** remaining * self.p.certified_share * amount
+                                      * (1.0 + self._uplift(rule, open_))))}

@@ -34,3 +34,12 @@ def senior_first(rng: np.random.Generator, pool: np.ndarray, level: np.ndarray, 
         return pool[:0]
     weight = 2.0 ** (level - min_level)
     return rng.choice(pool, k, replace=False, p=weight / weight.sum())
+
+
+def spread_over_year(per_year: int, month_index: int) -> int:
+    """Month `month_index`'s share (0–11 in the calendar year) of `per_year` whole events a year
+    spread evenly: k·(m+1)//12 − k·m//12, so a year holds exactly k and a count that is not a
+    multiple of 12 is split into whole events (1,200 → 100 every month; 10 → 0,1,1,1,1,1,0,1,…).
+    Scheduled bodies (`entities`) and training sessions (`sessions`) both arrive so."""
+    k, m = int(per_year), int(month_index)
+    return k * (m + 1) // 12 - k * m // 12

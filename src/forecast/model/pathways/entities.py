@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.model.behaviour import monthly_volume
-from forecast.model.pathways.base import Pathway
+from forecast.model.pathways.base import Pathway, spread_over_year
 from forecast.model.population import monthly
 
 COLUMNS = ["kind", "id", "created", "initial"]
@@ -54,8 +54,7 @@ class _Kind:
         if e.new_per_year is not None:
             return int(self.counts[t])
         if e.per_year_scheduled is not None:
-            k, m = int(e.per_year_scheduled), sim.month_of_year(t) - 1   # month of year 0–11
-            return (k * (m + 1)) // 12 - (k * m) // 12
+            return spread_over_year(e.per_year_scheduled, sim.month_of_year(t) - 1)
         return int(e.planned) if t == self.built_t else 0
 
     def ident(self, i: int) -> str:

@@ -25,18 +25,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecast.model.pathways.base import Pathway
+from forecast.model.pathways.base import Pathway, spread_over_year
 from forecast.model.pathways.self_evaluation import next_level
 
 #: the event kind of a month's sessions
 EVENT = "training_sessions"
-
-
-def monthly_sessions(per_year: int, month_index: int) -> int:
-    """Sessions of month `month_index` (0–11 in the calendar year) of `per_year` a year: the
-    integer split that puts exactly `per_year` in a year (e.g. 1,200 → 100 every month)."""
-    k, m = int(per_year), int(month_index)
-    return k * (m + 1) // 12 - k * m // 12
 
 
 def providers(name: str) -> str:
@@ -57,7 +50,7 @@ class Sessions(Pathway):
             return
         month = sim.month_of_year(t) - 1
         for name, prog in self.p.programmes.items():
-            n = monthly_sessions(prog["per_year"], month)
+            n = spread_over_year(prog["per_year"], month)
             if not n:
                 continue
             sim.log.emit(EVENT, sim.date(t), recipient_kind="provider", recipient=providers(name), count=n,
