@@ -28,8 +28,8 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import forecast  # noqa: E402
-from forecast.api.planning import compare  # noqa: E402
-from forecast.runs import backends  # noqa: E402
+from forecast.planner.compare import compare  # noqa: E402
+from forecast.futures import backends  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, save  # noqa: E402

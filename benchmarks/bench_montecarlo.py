@@ -17,11 +17,8 @@ own, whose CPU is not counted in the workers' CPU time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +28,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import forecast  # noqa: E402
-from forecast.runs import backends  # noqa: E402
+from forecast.futures import backends  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, save  # noqa: E402

@@ -39,9 +39,9 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 import forecast  # noqa: E402
-from forecast.runs import backends  # noqa: E402
-from forecast.runs.record import Task, replicate  # noqa: E402
-from forecast.runs.statistics import rqmc_se  # noqa: E402
+from forecast.futures import backends  # noqa: E402
+from forecast.futures.summary import Task, replicate  # noqa: E402
+from forecast.futures.statistics import rqmc_se  # noqa: E402
 from forecast.scenario import qmc  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -67,7 +67,7 @@ def one(scenario_path: str, seed: int) -> dict:
     import numpy as np
 
     import forecast
-    from forecast.runs.record import reduce_result
+    from forecast.futures.summary import reduce_result
 
     scenario = forecast.load_scenario(scenario_path)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -27,8 +27,8 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import forecast  # noqa: E402
-from forecast.api import run_sensitivity  # noqa: E402
-from forecast.runs import sensitivity as sa  # noqa: E402
+from forecast.sensitivity.api import run_sensitivity  # noqa: E402
+from forecast.sensitivity import analysis as sa  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import save  # noqa: E402

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import forecast
-from forecast.api import run_monte_carlo, run_single
+from forecast.results.api import run_monte_carlo, run_single
 
 ROOT = Path(__file__).resolve().parents[1]
 HUISHAN = ROOT / "scenarios" / "huishan.toml"
@@ -57,6 +57,53 @@ assumption = "test"
 """
 
 
+#: a city of ~3,000 workers: population and employers only (each test adds its place's counts)
+SMALL_CITY = """
+[population.employed]
+value = 3000
+range = [2500, 3500]
+assumption = "test: a small city keeps the test fast"
+[population.employers]
+value = 400
+range = [300, 500]
+assumption = "test"
+"""
+
+
+#: Huzhou as a city of ~3,000 workers, its titles and apprenticeships scaled down (tests of the
+#: mechanisms Huzhou's scenario uses: titles, apprentice-years, an appropriation)
+HUZHOU_SMALL = """
+
+[population.employed]
+value = 3000
+range = [2500, 3500]
+assumption = "test: a small district keeps the test fast"
+[population.employers]
+value = 400
+range = [300, 500]
+assumption = "test"
+[pathways.titles.scheme.grand]
+per_year = { value = 1, range = [1, 2], assumption = "test" }
+[pathways.titles.scheme.craftsman]
+per_year = { value = 3, range = [2, 4], assumption = "test" }
+[pathways.titles.scheme.rural]
+per_year = { value = 3, range = [2, 4], assumption = "test" }
+[pathways.titles.scheme.young]
+per_year = { value = 10, range = [8, 12], assumption = "test" }
+[pathways.apprentice_years.enrolments_per_year]
+value = 20
+range = [10, 30]
+assumption = "test"
+"""
+
+
+def write_overlay(tmp_path: Path, base: Path, text: str, name: str = "overlay.toml") -> Path:
+    """A scenario file `base = <base>` plus `text` (an overlay), written into tmp_path."""
+    path = tmp_path / name
+    path.write_text(f'base = "{Path(base).as_posix()}"\n' + text, encoding="utf-8")
+    return path
+
+
 def ctrl_c_enabled() -> None:
     """For a child process (Popen's preexec_fn): Ctrl-C as in a user's terminal — SIGINT neither
     ignored nor blocked, whatever the test runner's process inherited or set (a process started
@@ -67,11 +114,15 @@ def ctrl_c_enabled() -> None:
 
 
 def forecast_cli(*argv: str) -> tuple[int, str, str]:
-    """`forecast ARGV…` in this process: (exit status, stdout, stderr)."""
+    """`forecast ARGV…` in this process: (exit status, stdout, stderr); a usage error that
+    argparse reports (missing or unknown option) is its exit status 2 and message, as in a shell."""
     from forecast import cli
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(list(argv))
+        try:
+            status = cli.main(list(argv))
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 2
     return status, out.getvalue(), err.getvalue()
 
 

@@ -1,4 +1,8 @@
-"""Options several commands share: `--set`, the backends, pinned parameters and the progress bar."""
+"""The options several commands share, declared once: seed, `--set`, pinned parameters,
+sampling, the backends, the progress bar and dates.
+
+Imported by every product's `cli` module at start-up, so it imports nothing heavy at its top.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +10,12 @@ import contextlib
 import datetime as dt
 
 from forecast.core.errors import InputError
+
+BACKENDS = ("serial", "processes", "dask")
+
+
+def add_seed_option(p) -> None:
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
 def add_set_option(p, what: str = "a one-off change of the scenario") -> None:
@@ -22,10 +32,23 @@ def set_items(args) -> tuple:
 
 def add_pinning_options(p, fix: bool = True) -> None:
     """--central, and (with `fix`) --fix KEY[,KEY…]: parameters at their central values."""
-    p.add_argument("--central", action="store_true", help="pin every uncertain parameter at its central value")
+    p.add_argument("--central", action="store_true",
+                   help="pin every uncertain parameter at its central value instead of drawing it")
     if fix:
         p.add_argument("--fix", action="append", default=[], metavar="KEY[,KEY…]",
-                       help="pin these parameters at their central values (paths as in parameters.csv, or a section)")
+                       help="pin these parameters (paths as in parameters.csv, e.g. population.employed, or a "
+                            "section such as pathways.night_school) at their central values; the others are drawn")
+
+
+def fix_keys(args) -> list[str]:
+    """The keys given to --fix (repeated or comma-separated)."""
+    return [k for item in getattr(args, "fix", []) for k in item.split(",") if k]
+
+
+def fixed_of(scenario, args) -> frozenset:
+    """The parameter paths --fix pins in this scenario (InputError for an unknown key)."""
+    keys = fix_keys(args)
+    return scenario.fixed_parameters(keys) if keys else frozenset()
 
 
 def add_sampling_option(p) -> None:
@@ -37,16 +60,22 @@ def add_sampling_option(p) -> None:
                         "e.g. 32, 64, 128)")
 
 
-def add_backend_options(p) -> None:
-    p.add_argument("--backend", choices=("serial", "processes", "dask"),
-                   help="where replications run (default: processes on all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler (dask backend)")
+def add_backend_options(p, resume: bool = True, what: str = "replications") -> None:
+    """--backend, --scheduler, --workers, (--resume) and --quiet."""
+    p.add_argument("--backend", choices=BACKENDS,
+                   help=f"where {what} run (default: processes on all cores; dask with --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask.distributed scheduler to submit to, e.g. tcp://scheduler-host:8786 "
+                        "(dask backend; without it a LocalCluster on 127.0.0.1 is started)")
     p.add_argument("--workers", type=int, metavar="K", help="worker processes (default: one per core)")
-    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoint")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    if resume:
+        p.add_argument("--resume", action="store_true",
+                       help="continue an interrupted run from its checkpoint (beside --out)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or notes")
 
 
 def backend_of(args) -> str:
+    """The backend the options ask for (InputError for inconsistent ones)."""
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", "", f"{args.workers} workers", "a whole number ≥ 1")
     backend = args.backend or ("dask" if args.scheduler else "processes")
@@ -56,22 +85,26 @@ def backend_of(args) -> str:
     return backend
 
 
-def fixed_of(scenario, fix: list) -> frozenset:
-    keys = [k for item in fix for k in item.split(",")]
-    return scenario.fixed_parameters(keys) if keys else frozenset()
+def check_count(flag: str, value: int, least: int) -> None:
+    """A whole-number option (--reps, --max-runs …) of at least `least`."""
+    if value < least:
+        raise InputError(flag, "", f"{value}", f"a whole number ≥ {least}")
 
 
 @contextlib.contextmanager
 def progress_bar(quiet: bool, what: str):
-    """Yield progress(done, total) drawing a bar on stderr when it is a terminal (else nothing)."""
+    """Yield progress(done, total) drawing a bar (done of total, elapsed, time left) on stderr when
+    it is a terminal; otherwise yield None and draw nothing."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
 
     err = Console(stderr=True, highlight=False)
     if quiet or not err.is_terminal:
         yield None
         return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("•"),
+                   TimeElapsedColumn(), TextColumn("elapsed •"), TimeRemainingColumn(), TextColumn("left"),
                    console=err, transient=True)
     task = bar.add_task(what, total=None)
     with bar:

@@ -1,7 +1,9 @@
-"""The one error type for bad input: it names the file, the key and what is allowed.
+"""The errors a user sees: bad input (`InputError`: it names the file, the key and what is
+allowed) and a machine fault a run could not recover from (`WorkerLost`).
 
-The command line turns it into a single message and exit status 2; the Python API lets it
-propagate so a notebook shows the same message.
+The command line turns an InputError into a single message and exit status 2, a WorkerLost
+into one message and exit status 1 (the checkpoint is kept); the Python API lets both propagate
+so a notebook shows the same message.
 """
 from __future__ import annotations
 
@@ -15,3 +17,8 @@ class InputError(Exception):
         if allowed:
             text += f" (allowed: {allowed})"
         super().__init__(text)
+
+
+class WorkerLost(RuntimeError):
+    """Replications whose worker died more often than RETRIES allows (a machine fault, or one
+    replication that exhausts memory every time)."""

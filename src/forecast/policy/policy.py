@@ -12,7 +12,7 @@ import numpy as np
 
 from forecast.policy.rules import Rule
 
-#: what a target can read from a simulated future (computed in forecast.runs.targets)
+#: what a target can read from a simulated future (computed in forecast.futures.targets)
 METRICS = ("new_certified_persons", "new_high_certified_persons", "skilled_share_end",
            "craftsmen_selected", "entities_created", "min_yearly_created",
            "high_skilled_per_10k_end", "high_share_of_skilled_end", "skilled_stock_end",

@@ -15,7 +15,7 @@ Why. The forecast's figures are means over replications of functions of ~100 dra
 parameters; most of their variance is the sum of one-parameter effects, which stratification
 removes. Fewer replications then give the same precision (benchmarks/bench_rqmc.py measures how
 many). The K randomisations are independent, so their K means are independent unbiased
-estimates and their spread is an honest standard error (`runs/statistics.py rqmc_se`); the
+estimates and their spread is an honest standard error (`futures/statistics.py rqmc_se`); the
 binomial and i.i.d. formulas would overstate the error of a stratified sample.
 
 Construction (and why not scipy's Sobol' table). A Sobol' point's coordinate d is a digital
@@ -24,7 +24,7 @@ GF(2), then scrambled. Sobol' picks the matrix of coordinate d from a table of d
 by its *position* d. Positions are what an overlay shifts: a reform adding a pathway, an
 activity or a pay lag (or giving a fixed figure a range) would renumber the parameters after
 it, change their draws, and break the common random numbers base and reform share
-(`runs/paired.py`). Hashing paths into Sobol' dimensions would collide now and then, and two
+(`planner/paired.py`). Hashing paths into Sobol' dimensions would collide now and then, and two
 parameters on one dimension are strongly dependent. So each parameter here has its own
 generator matrix, drawn, with a random digital shift, from a stream keyed by the run's seed,
 the randomisation k and the parameter's path (never its position): upper triangular with a unit

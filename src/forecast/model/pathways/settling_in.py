@@ -10,7 +10,6 @@ demography's draws, and hence the district's workers, are those of a run without
 """
 from __future__ import annotations
 
-import numpy as np
 
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway

@@ -1,0 +1,2 @@
+"""Product: calibration — `forecast calibrate`: observed figures, ABC-SMC on them, the calibrated
+overlay and its fit."""
