@@ -54,7 +54,8 @@ def main() -> None:
     base, reform = forecast.load_scenario(args.scenario), forecast.load_scenario(args.reform)
     print(f"machine   {machine()}")
     ref = reference.measure(args.no_reference)
-    cores = args.workers or (1 if args.backend == "serial" else backends.default_workers())
+    draws, compute = forecast.Draws(args.seed), forecast.Compute(args.backend, args.workers)
+    cores = compute.cores()
     employed = base.parameter_specs()["population.employed"].central
     scale = reference.size(args.reps * employed * base.months) / cores
     load_before = os.getloadavg()[0]
@@ -62,13 +63,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.rounds):
             t0 = time.perf_counter()
-            forecast.run_monte_carlo(base, seed=args.seed, reps=args.reps, out=Path(tmp) / f"run{k}",
-                                     backend=args.backend, workers=args.workers)
+            forecast.run_monte_carlo(base, reps=args.reps, out=Path(tmp) / f"run{k}", draws=draws, compute=compute)
             singles.append(time.perf_counter() - t0)
             print(f"run       {args.reps} replications of {base.name}: {singles[-1]:,.1f} s")
             t0 = time.perf_counter()
-            c = compare(base, [reform], seed=args.seed, reps=args.reps, out=Path(tmp) / f"cmp{k}",
-                        backend=args.backend, workers=args.workers)
+            c = compare(base, [reform], reps=args.reps, out=Path(tmp) / f"cmp{k}", draws=draws, compute=compute)
             pairs.append(time.perf_counter() - t0)
             print(f"compare   {base.name} and {reform.name} × {args.reps} paired replications: {pairs[-1]:,.1f} s")
     single, paired = min(singles), min(pairs)
@@ -83,7 +82,7 @@ def main() -> None:
     save("bench_compare", {"reps": args.reps, "backend": args.backend, "rounds": args.rounds,
                            "single_run_seconds_each": [round(x, 1) for x in singles],
                            "compare_seconds_each": [round(x, 1) for x in pairs],
-                           "workers": args.workers or (1 if args.backend == "serial" else backends.default_workers()),
+                           "workers": cores,
                            "load_average_before": load_before, "single_run_seconds_best": round(single, 1),
                            "compare_seconds_best": round(paired, 1), "ratio": round(ratio, 3), "goal_ratio": GOAL,
                            "meets_goal": ratio <= GOAL,

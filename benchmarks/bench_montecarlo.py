@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--out", help="results folder (default: a temporary folder, removed at the end)")
     reference.add_flag(parser)
     args = parser.parse_args()
-    workers = 1 if args.backend == "serial" else (args.workers or backends.default_workers())
+    workers = forecast.Compute(args.backend, args.workers).cores()
     scenario = forecast.load_scenario(args.scenario)
     print(f"machine   {machine()}")
     ref = reference.measure(args.no_reference)
@@ -69,8 +69,9 @@ def main() -> None:
                 marks[n] = time.perf_counter() - t0
                 print(f"  {n:>6,} / {total:,} replications  {marks[n]:7.1f} s", flush=True)
 
-        agg, info = forecast.run_monte_carlo(scenario, seed=args.seed, reps=args.reps, out=out, backend=args.backend,
-                                    workers=args.workers, argv=sys.argv, progress=progress)
+        agg, info = forecast.run_monte_carlo(scenario, reps=args.reps, out=out, draws=forecast.Draws(args.seed),
+                                             compute=forecast.Compute(args.backend, args.workers, progress=progress),
+                                             argv=sys.argv)
         wall = time.perf_counter() - t0
         load_after = os.getloadavg()[0]
         child = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -5,7 +5,7 @@
 For each sampling method (`random`, `rqmc`, `scenario/qmc.py`) and each of R repetitions
 (seeds 1000, 1001, …) the benchmark simulates replications 0 … N_max − 1 of
 scenarios/huishan.toml, exactly as `forecast run --reps N --sampling METHOD --seed S` does
-(`record.replicate`; replication r does not depend on N, so the first N of a run of N_max are a
+(`futures.summary.replicate`; replication r does not depend on N, so the first N of a run of N_max are a
 run of N). For N in --reps it takes the two estimates of a run — the policy period's total outlay
 (mean over replications of the cash outlays in the policy's years) and P(target met) — and
 measures the variance of each estimate two ways:
@@ -61,9 +61,9 @@ def _init(path: str) -> None:
 def one(method: str, seed: int, rep: int) -> tuple:
     """(method, seed, rep, policy-period total, value of each target) of one replication."""
     sc = _SCENARIO
-    rec = replicate(Task(sc, seed, sampling=method), rep)
+    summary = replicate(Task(sc, forecast.Draws(seed, sampling=method)), rep)
     period = np.asarray(sc.policy.in_period(sc.years), dtype=bool)
-    return method, seed, rep, float(rec.outlays[period].sum()), [float(v) for v in rec.targets]
+    return method, seed, rep, float(summary.outlays[period].sum()), [float(v) for v in summary.targets]
 
 
 def estimates(x: np.ndarray, n: int, method: str) -> tuple[float, float]:

@@ -51,7 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         s = run_sensitivity(scenario, method="morris", size=args.trajectories, out=Path(tmp) / "morris",
-                            seed=args.seed, backend=args.backend, workers=args.workers)
+                            draws=forecast.Draws(args.seed), compute=forecast.Compute(args.backend, args.workers))
         seconds = time.perf_counter() - t0
     stability = {k: sa.top_overlap(s.table, s.names, s.X, s.Y, s.outputs, k, args.seed)
                  for k in range(2, args.trajectories, 2)}

@@ -1,5 +1,10 @@
 """Shared fixtures: the default Huishan scenario, overlays written on the fly, and results
-folders made by running the real code on a small district (once per test session)."""
+folders made by running the real code on a small district (once per test session); the `slow`
+marker, put on tests by path (`pytest_collection_modifyitems`).
+
+`python -m pytest` runs every test, on every core (pyproject.toml: `-n auto --dist worksteal`);
+`python -m pytest -m "not slow"` is the quick set, without the tests that take over ~20 s each on
+a 2-core machine (the notebooks, worker faults, backends, …); `-n 0` runs in one process."""
 from __future__ import annotations
 
 import contextlib
@@ -9,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import forecast
+from forecast.futures.settings import Compute, Draws
 from forecast.results.api import run_monte_carlo, run_single
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +119,19 @@ def ctrl_c_enabled() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def ctrl_c_after(monkeypatch, n: int) -> None:
+    """Ctrl-C (KeyboardInterrupt) right after the n-th work item is saved in a checkpoint."""
+    from forecast.futures.checkpoint import Checkpoint
+    save, saved = Checkpoint.save, []
+
+    def saving(self, item, outcome, ledger=None):
+        save(self, item, outcome, ledger)
+        saved.append(item)
+        if len(saved) == n:
+            raise KeyboardInterrupt
+    monkeypatch.setattr(Checkpoint, "save", saving)
+
+
 def forecast_cli(*argv: str) -> tuple[int, str, str]:
     """`forecast ARGV…` in this process: (exit status, stdout, stderr); a usage error that
     argparse reports (missing or unknown option) is its exit status 2 and message, as in a shell."""
@@ -189,7 +208,7 @@ def mc_results(small, tmp_path_factory) -> Path:
     """A Monte Carlo results folder of the small district (8 replications), as `forecast run
     --reps 8` writes it."""
     out = tmp_path_factory.mktemp("mc") / "results"
-    run_monte_carlo(small, seed=7, reps=8, out=out, backend="serial")
+    run_monte_carlo(small, reps=8, out=out, draws=Draws(seed=7), compute=Compute(backend="serial"))
     return out
 
 
@@ -197,5 +216,60 @@ def mc_results(small, tmp_path_factory) -> Path:
 def single_results(small, tmp_path_factory) -> Path:
     """A single run's results folder of the small district, as `forecast run` writes it."""
     out = tmp_path_factory.mktemp("single") / "results"
-    run_single(small, seed=3, out=out)
+    run_single(small, out=out, draws=Draws(seed=3))
     return out
+
+
+#: tests marked `slow` (node ids starting with one of these): each over ~20 s on a 2-core machine
+#: (measured with --durations), or a user of a module fixture that is. Their modules run first, in
+#: this order (the longest first); a module that marks its own tests slow comes after these.
+SLOW = (
+    "tests/notebooks/",                                      # every notebook, top to bottom
+    "tests/reforecast/test_execution.py::test_synthetic_truth_falls_in_the_band",  # 20 re-forecasts
+    "tests/futures/test_faults.py",                          # workers killed, full disks, Ctrl-C
+    "tests/planner/test_optimise.py::test_finds_the_analytic_optimum",   # its module's search
+    "tests/planner/test_optimise.py::test_folder_and_optimum_toml",      # (the same search)
+    "tests/futures/test_backends.py",                        # serial, processes and dask compared
+)
+#: modules whose tests are handed to the pytest-xdist workers one by one (long and independent);
+#: every other module goes to one worker whole, so its module fixtures are made once
+ONE_BY_ONE = ("tests/notebooks/",)
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark the SLOW tests `slow` (deselect them with `-m "not slow"`: the quick set), and run the
+    modules that hold slow tests first, in SLOW's order, each module's tests still together and
+    in order: with pytest-xdist the long tests then start early and the others fill the workers
+    around them, instead of one long test keeping a worker busy at the end."""
+    rank: dict[str, int] = {}
+    for item in items:
+        module = _module(item.nodeid)
+        for i, prefix in enumerate(SLOW):
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.slow)
+                rank[module] = min(rank.get(module, i), i)
+        if item.get_closest_marker("slow"):  # by SLOW, or marked in its own file
+            rank.setdefault(module, len(SLOW))
+    items.sort(key=lambda item: rank.get(_module(item.nodeid), len(SLOW) + 1))  # stable: order kept
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: harmless without it
+def pytest_xdist_make_scheduler(config, log):
+    """With `--dist loadscope` (pyproject.toml), the unit handed to a free worker is a module, or
+    one test of a ONE_BY_ONE module; units go out in collection order (`--no-loadscope-reorder`),
+    so the slow modules, collected first, start first. Any other --dist keeps xdist's own."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = _module(nodeid)
+            return nodeid if module.startswith(ONE_BY_ONE) else module
+
+    return ModuleScheduling(config, log)

@@ -6,6 +6,8 @@
     result.outlays()      # yuan by year × rule, from the ledger
     result.targets()      # HS-T targets: value, goal, met
     agg, info = forecast.run_monte_carlo(scenario, reps=100, out="results/x")
+    agg, info = forecast.run_monte_carlo(scenario, reps=100, out="results/y",
+                                         draws=forecast.Draws(seed=3), compute=forecast.Compute(backend="serial"))
 
 The engine (core → policy → scenario → model → futures) lies under one package per product
 (results, report, payouts, reforecast, planner, sensitivity, calibration); docs/architecture.md
@@ -21,6 +23,8 @@ PUBLIC = {
     "load_scenario": "forecast.scenario.scenario",
     "simulate": "forecast.futures.simulate",
     "run_monte_carlo": "forecast.results.api",
+    "Draws": "forecast.futures.settings",
+    "Compute": "forecast.futures.settings",
     "write_results": "forecast.results.api",
     "read_results": "forecast.results.api",
     "compute_payouts": "forecast.policy.payouts",

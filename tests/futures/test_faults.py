@@ -19,8 +19,8 @@ import pytest
 
 from forecast import cli
 from forecast.futures import backends
-from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
-from conftest import ctrl_c_enabled, files
+from forecast.futures.checkpoint import FORMAT, Checkpoint, checkpoint_dir
+from conftest import ctrl_c_after, ctrl_c_enabled, files
 
 REPS, SEED = 8, 3
 CTRL_C_REPS = 60
@@ -126,18 +126,6 @@ def _divide(task, r):
 
 
 # --- a damaged checkpoint ------------------------------------------------------------------
-def ctrl_c_after(monkeypatch, n: int) -> None:
-    """Ctrl-C (KeyboardInterrupt) right after the n-th replication is saved in the checkpoint."""
-    save, done = Checkpoint.save, []
-
-    def saving(self, rep, record, ledger=None):
-        save(self, rep, record, ledger)
-        done.append(rep)
-        if len(done) == n:
-            raise KeyboardInterrupt
-    monkeypatch.setattr(Checkpoint, "save", saving)
-
-
 def serial(mini_path, out, *extra, reps=5):
     return cli.main(["run", str(mini_path), "--reps", str(reps), "--seed", str(SEED), "--backend", "serial",
                      "--out", str(out), *extra])
@@ -149,14 +137,14 @@ def test_damaged_checkpoint_entries_are_recomputed(mini_path, tmp_path, monkeypa
         ctrl_c_after(patch, 4)
         assert serial(mini_path, out, "--keep-ledgers") == 130
     cp = Checkpoint(checkpoint_dir(out))
-    truncated = cp.record_path(1).read_bytes()
-    cp.record_path(1).write_bytes(truncated[:len(truncated) // 2])
+    truncated = cp.entry_path(1).read_bytes()
+    cp.entry_path(1).write_bytes(truncated[:len(truncated) // 2])
     # a changed digit keeps the JSON valid: only the checksum can tell
-    text = cp.record_path(2).read_text(encoding="utf-8")
+    text = cp.entry_path(2).read_text(encoding="utf-8")
     head, body = text.split("\n", 1)
     digit = next(i for i, ch in enumerate(body) if ch in "123456789")
     body = body[:digit] + str(int(body[digit]) % 9 + 1) + body[digit + 1:]
-    cp.record_path(2).write_text(head + "\n" + body, encoding="utf-8")
+    cp.entry_path(2).write_text(head + "\n" + body, encoding="utf-8")
     json.loads(body)
     ledger = cp.ledger_path(3).read_bytes()
     cp.ledger_path(3).write_bytes(ledger[:-100])
@@ -182,7 +170,7 @@ def test_a_checkpoint_of_the_older_format_is_refused(mini_path, tmp_path, monkey
         ctrl_c_after(patch, 1)
         assert serial(mini_path, out) == 130
     meta = checkpoint_dir(out) / "meta.json"
-    meta.write_text(meta.read_text(encoding="utf-8").replace('"format": 4', '"format": 3'), encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace(f'"format": {FORMAT}', f'"format": {FORMAT - 1}'), encoding="utf-8")
     assert serial(mini_path, out, "--resume") == 2
     assert "format" in capsys.readouterr().err
 

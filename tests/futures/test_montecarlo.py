@@ -11,7 +11,8 @@ import pytest
 import forecast
 from forecast import cli
 from forecast.futures.aggregate import aggregate
-from forecast.futures.summary import Record, Task, reduce_result, replicate
+from forecast.futures.settings import Draws
+from forecast.futures.summary import Summary, Task, reduce_result, replicate
 from forecast.futures.simulate import replication_seed
 from forecast.futures.statistics import convergence
 from conftest import files
@@ -34,11 +35,10 @@ def test_replication_streams_do_not_depend_on_n():
     assert replication_seed(7, 2).entropy == replication_seed(7, 2, 1000).entropy
 
 
-def test_record_is_the_single_run_reduced(mini_scenario):
-    """Replication r of a Monte Carlo run is `simulate(scenario, seed, r)`, reduced."""
-    rec = replicate(Task(mini_scenario, seed=5), 2)
+def test_summary_is_the_single_run_reduced(mini_scenario):
+    """Replication r of a Monte Carlo run is `simulate(scenario, seed, r)`, summarised."""
+    rec = replicate(Task(mini_scenario, Draws(seed=5)), 2)
     res = forecast.simulate(mini_scenario, seed=5, replication=2)
-    assert rec.rep == 2
     np.testing.assert_array_equal(rec.outlays, res.outlays().to_numpy())
     np.testing.assert_array_equal(rec.in_kind, res.outlays(in_kind=True).to_numpy())
     np.testing.assert_array_equal(rec.targets, res.targets()["value"].to_numpy())
@@ -52,13 +52,13 @@ def test_record_is_the_single_run_reduced(mini_scenario):
     assert rec.owed_after == pytest.approx(res.owed_after_horizon()) and rec.owed_after > 0
     assert rec.params["population.employed"] == res.values.population.employed
     assert rec.params["fund.return_rate"] == res.values.fund.return_rate
-    # the record survives its JSON round trip exactly (checkpoint files)
-    back = Record.from_json(json.loads(json.dumps(rec.to_json())))
+    # the summary survives its JSON round trip exactly (checkpoint files)
+    back = Summary.from_json(json.loads(json.dumps(rec.to_json())))
     for name in ("outlays", "in_kind", "targets", "ladder", "flows"):
         np.testing.assert_array_equal(getattr(back, name), getattr(rec, name))
     assert {k: v.tolist() for k, v in back.queues.items()} == {k: v.tolist() for k, v in rec.queues.items()}
     assert back.params == rec.params and back.committed == rec.committed and back.owed_after == rec.owed_after
-    # a record is small: no events, no ledger unless asked for
+    # a summary is small: no events, no ledger unless asked for
     assert rec.ledger is None and len(json.dumps(rec.to_json())) < 50_000
     kept = reduce_result(res, keep_ledger=True)
     assert len(kept.ledger) == len(res.ledger) and (kept.ledger["rep"] == 2).all()
@@ -75,8 +75,8 @@ def test_scalar_parameters_are_the_drawn_values(mini_scenario):
 
 
 def test_aggregate_statistics(mini_scenario):
-    recs = [replicate(Task(mini_scenario, seed=1), r) for r in range(5)]
-    agg = aggregate(mini_scenario, list(reversed(recs)), seed=1)  # order of arrival does not matter
+    recs = [replicate(Task(mini_scenario, Draws(seed=1)), r) for r in range(5)]
+    agg = aggregate(mini_scenario, dict(reversed(list(enumerate(recs)))), Draws(seed=1))  # order of arrival does not matter
     O = np.stack([r.outlays for r in recs])
     years = mini_scenario.years
     cash = [r.id for r in mini_scenario.policy.rules if not r.in_kind]

@@ -14,10 +14,12 @@ import pytest
 
 import forecast
 from forecast.futures.precision import figures
+from forecast.futures.settings import Compute
 
 from conftest import forecast_cli
 
 REL, FLOOR, FIRST = 0.05, 0.1, 8
+SERIAL = Compute(backend="serial")
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +50,15 @@ def test_it_stops_once_every_figure_is_within_its_tolerance(precise):
 def test_one_batch_earlier_the_precision_was_not_reached(precise, mini_path, tmp_path):
     _, _, summary = precise
     earlier = summary["precision"]["batches"][-2]
-    agg, _ = forecast.run_monte_carlo(forecast.load_scenario(mini_path), seed=0, reps=earlier, out=tmp_path / "e",
-                                      backend="serial")
+    agg, _ = forecast.run_monte_carlo(forecast.load_scenario(mini_path), reps=earlier, out=tmp_path / "e",
+                                      compute=SERIAL)
     assert not all(f.met for f in figures(agg.summary, REL, FLOOR))
 
 
 def test_the_folder_equals_a_plain_run_of_the_final_number(precise, mini_path, tmp_path):
     out, _, summary = precise
-    forecast.run_monte_carlo(forecast.load_scenario(mini_path), seed=0, reps=summary["reps"], out=tmp_path / "p",
-                             backend="serial")
+    forecast.run_monte_carlo(forecast.load_scenario(mini_path), reps=summary["reps"], out=tmp_path / "p",
+                             compute=SERIAL)
     for name in ("outlays_stats.csv", "targets.csv", "ladder_bands.csv", "parameters.csv"):
         assert (out / name).read_bytes() == (tmp_path / "p" / name).read_bytes(), name
     plain = json.loads((tmp_path / "p" / "summary.json").read_text(encoding="utf-8"))
@@ -73,10 +75,10 @@ def test_an_interrupted_run_resumes_to_the_same_answer(precise, mini_path, tmp_p
 
     out = tmp_path / "r"
     with pytest.raises(KeyboardInterrupt):
-        forecast.run_monte_carlo(scenario, reps=FIRST, out=out, backend="serial", precision=REL,
-                                 precision_floor=FLOOR, progress=stop)
-    agg, info = forecast.run_monte_carlo(scenario, reps=FIRST, out=out, backend="serial", precision=REL,
-                                         precision_floor=FLOOR, resume=True)
+        forecast.run_monte_carlo(scenario, reps=FIRST, out=out, compute=SERIAL.with_progress(stop), precision=REL,
+                                 precision_floor=FLOOR)
+    agg, info = forecast.run_monte_carlo(scenario, reps=FIRST, out=out, compute=Compute(backend="serial", resume=True),
+                                         precision=REL, precision_floor=FLOOR)
     assert info.resumed == FIRST + 3 and info.computed == summary["precision"]["reps"] - FIRST - 3 and agg.summary["precision"]["reps"] == summary["precision"]["reps"]
     assert agg.summary["headline"] == summary["headline"]
 

@@ -11,25 +11,13 @@ import pandas as pd
 
 import forecast
 from forecast import cli
-from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
-from conftest import MINI, ctrl_c_enabled, files
+from forecast.futures.checkpoint import checkpoint_dir
+from conftest import MINI, ctrl_c_after, ctrl_c_enabled, files
 
 
 def run(scenario, out, *extra, reps=5, seed=3):
     return cli.main(["run", str(scenario), "--reps", str(reps), "--seed", str(seed), "--backend", "serial",
                      "--out", str(out), *extra])
-
-
-def ctrl_c_after(monkeypatch, n: int) -> None:
-    """Ctrl-C (KeyboardInterrupt) right after the n-th replication is saved in the checkpoint."""
-    save, saved = Checkpoint.save, []
-
-    def saving(self, rep, record, ledger=None):
-        save(self, rep, record, ledger)
-        saved.append(rep)
-        if len(saved) == n:
-            raise KeyboardInterrupt
-    monkeypatch.setattr(Checkpoint, "save", saving)
 
 
 def test_interrupt_then_resume_equals_uninterrupted(mini, tmp_path, monkeypatch, capsys):

@@ -18,6 +18,7 @@ from scipy import stats
 
 import forecast
 from forecast.core.errors import InputError
+from forecast.futures.settings import Compute, Draws
 from forecast.futures.simulate import replication_seed
 from forecast.futures.statistics import rqmc_se
 from forecast.scenario import qmc
@@ -25,6 +26,7 @@ from forecast.scenario import qmc
 from conftest import HUISHAN, files, forecast_cli
 
 N = 64   # 8 randomisations × 8 points: balanced
+SERIAL = Compute(backend="serial")
 
 
 def _draws(scenario, seed: int, n: int, fixed=frozenset()) -> pd.DataFrame:
@@ -174,7 +176,8 @@ def test_the_summary_records_the_method_and_its_errors(rqmc_runs, mini_path, tmp
     assert json.loads((out / "provenance.json").read_text(encoding="utf-8"))["sampling"] == "rqmc"
     # the draws differ from a plain run's, the dynamics' streams do not matter here
     plain = tmp_path / "plain"
-    forecast.run_monte_carlo(forecast.load_scenario(mini_path), seed=5, reps=16, out=plain, backend="serial")
+    forecast.run_monte_carlo(forecast.load_scenario(mini_path), reps=16, out=plain, draws=Draws(seed=5),
+                             compute=SERIAL)
     p = json.loads((plain / "summary.json").read_text(encoding="utf-8"))
     assert "sampling" not in p and "sampling" not in json.loads((plain / "provenance.json").read_text())
     assert not pd.read_csv(plain / "parameters.csv").equals(pd.read_csv(out / "parameters.csv"))
@@ -182,8 +185,9 @@ def test_the_summary_records_the_method_and_its_errors(rqmc_runs, mini_path, tmp
 
 def test_a_random_run_is_the_default(mini_path, tmp_path):
     sc = forecast.load_scenario(mini_path)
-    a, _ = forecast.run_monte_carlo(sc, seed=1, reps=4, out=tmp_path / "a", backend="serial")
-    b, _ = forecast.run_monte_carlo(sc, seed=1, reps=4, out=tmp_path / "b", backend="serial", sampling="random")
+    a, _ = forecast.run_monte_carlo(sc, reps=4, out=tmp_path / "a", draws=Draws(seed=1), compute=SERIAL)
+    b, _ = forecast.run_monte_carlo(sc, reps=4, out=tmp_path / "b", draws=Draws(seed=1, sampling="random"),
+                                    compute=SERIAL)
     fa, fb = files(tmp_path / "a"), files(tmp_path / "b")
     assert {k: v for k, v in fa.items() if k != "provenance.json"} == \
            {k: v for k, v in fb.items() if k != "provenance.json"}
@@ -193,4 +197,5 @@ def test_bad_sampling_values_exit_2(mini_path, tmp_path):
     code, _, err = forecast_cli("run", str(mini_path), "--reps", "4", "--sampling", "sobolx", "--out", str(tmp_path / "x"))
     assert code == 2 and "--sampling" in err and not (tmp_path / "x").exists()
     with pytest.raises(InputError):
-        forecast.run_monte_carlo(forecast.load_scenario(HUISHAN), reps=2, out=tmp_path / "y", sampling="lhs")
+        forecast.run_monte_carlo(forecast.load_scenario(HUISHAN), reps=2, out=tmp_path / "y",
+                                 draws=Draws(sampling="lhs"))

@@ -1,4 +1,9 @@
-"""The researchers' notebook runs from top to bottom against the installed package."""
+"""The researchers' notebooks run from top to bottom against the installed package.
+
+Each takes ~0.5–3 minutes on a 2-core machine (marked `slow` in tests/conftest.py, handed to the
+pytest-xdist workers one by one); they are defined longest first, so that the longest starts first.
+Notebooks that read their sizes from the environment run small here (FIVE_POLICIES_REPS,
+BACKTEST_REPS, BACKTEST_CAL_RUNS)."""
 from pathlib import Path
 
 import nbformat
@@ -16,15 +21,15 @@ def executed(path: Path) -> str:
     return "".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs)
 
 
-def test_quickstart_notebook_executes_without_errors():
-    text = executed(NOTEBOOK)
-    assert "HS-T1" in text and "HS-A8a × 2" in text
-    assert "set by assumption" in text and "pay_lag_months.HS-A1b" in text
-
-
-def test_sensitivity_and_calibration_notebook_executes_without_errors():
-    text = executed(NOTEBOOK.parent / "sensitivity_and_calibration.ipynb")
-    assert "drawn parameters" in text and "mu_star" in text and "ST_conf" in text and "truth" in text
+def test_backtest_notebook_executes_without_errors(monkeypatch):
+    """Issue 12: Wuxi 2021–2023 forecast against the observed H1-2021 figures, uncalibrated and a
+    labelled calibrated variant. Three futures and the smallest calibration here."""
+    monkeypatch.setenv("BACKTEST_REPS", "3")
+    monkeypatch.setenv("BACKTEST_CAL_RUNS", "30")
+    text = executed(NOTEBOOK.parent / "backtest_wuxi_2021.ipynb")
+    assert "certificates_h1_2021" in text and "high_certificates_h1_2021" in text
+    assert "observed percentile" in text and "forecast's 90 % band" in text
+    assert "CALIBRATED (in-sample)" in text and "rate_scale" in text
 
 
 def test_planner_reforms_notebook_executes_without_errors():
@@ -52,12 +57,12 @@ def test_five_policies_notebook_executes_without_errors(monkeypatch):
     assert "too few for bands" in text and "spearman_rho" in text
 
 
-def test_backtest_notebook_executes_without_errors(monkeypatch):
-    """Issue 12: Wuxi 2021–2023 forecast against the observed H1-2021 figures, uncalibrated and a
-    labelled calibrated variant. Three futures and the smallest calibration here."""
-    monkeypatch.setenv("BACKTEST_REPS", "3")
-    monkeypatch.setenv("BACKTEST_CAL_RUNS", "30")
-    text = executed(NOTEBOOK.parent / "backtest_wuxi_2021.ipynb")
-    assert "certificates_h1_2021" in text and "high_certificates_h1_2021" in text
-    assert "observed percentile" in text and "forecast's 90 % band" in text
-    assert "CALIBRATED (in-sample)" in text and "rate_scale" in text
+def test_quickstart_notebook_executes_without_errors():
+    text = executed(NOTEBOOK)
+    assert "HS-T1" in text and "HS-A8a × 2" in text
+    assert "set by assumption" in text and "pay_lag_months.HS-A1b" in text
+
+
+def test_sensitivity_and_calibration_notebook_executes_without_errors():
+    text = executed(NOTEBOOK.parent / "sensitivity_and_calibration.ipynb")
+    assert "drawn parameters" in text and "mu_star" in text and "ST_conf" in text and "truth" in text

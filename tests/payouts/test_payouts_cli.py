@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -354,19 +353,41 @@ def test_console_script_exit_status(tmp_path):
 
 # --- size ---------------------------------------------------------------------------------
 
-def test_100000_records_in_a_few_seconds(tmp_path, capsys):
+def _copies(n: int, path):
+    """The example's records repeated to `n` rows, every copy its own colleges, craftsmen and
+    apprentices (recipient and person suffixed #copy), written to `path`."""
     template = pd.read_csv(EXAMPLE, dtype=str, keep_default_na=False)
-    n = 100_000
     big = pd.concat([template] * -(-n // len(template)), ignore_index=True).iloc[:n]
     copy = (np.arange(n) // len(template)).astype(str)
-    for col in ("recipient", "person"):  # every copy its own colleges, craftsmen, apprentices
+    for col in ("recipient", "person"):
         big[col] = np.where(big[col] != "", big[col] + "#" + copy, "")
-    path = tmp_path / "big.csv"
     big.to_csv(path, index=False)
-    start = time.perf_counter()
-    lines, unpaid, totals = payouts(tmp_path, path)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10, elapsed
-    copies = n // len(template)
-    assert len(lines) >= 21 * copies and len(unpaid) >= 8 * copies
-    assert lines["amount"].sum() >= 303090.0 * copies  # 298,090 cash + 5,000 in kind per copy
+    return path, len(template)
+
+
+def test_100000_records_pay_what_each_copy_pays_alone(tmp_path):
+    """100,000 records (3,571 copies of the example and a part of one): every copy is paid, and
+    left unpaid, exactly as the example alone, to the yuan and by rule. How long it takes is a
+    benchmark's business (benchmarks/bench_payouts.py), not a test's: a time bound fails on a
+    loaded machine."""
+    n = 100_000
+    (tmp_path / "big").mkdir()
+    (tmp_path / "one").mkdir()
+    (tmp_path / "part").mkdir()
+    path, per_copy = _copies(n, tmp_path / "big" / "big.csv")
+    copies, rest = divmod(n, per_copy)
+    lines, unpaid, totals = payouts(tmp_path / "big", path)
+    one_lines, one_unpaid, _ = payouts(tmp_path / "one", _copies(per_copy, tmp_path / "one" / "one.csv")[0])
+    part_lines, part_unpaid, _ = payouts(tmp_path / "part", _copies(rest, tmp_path / "part" / "part.csv")[0])
+    assert len(lines) == copies * len(one_lines) + len(part_lines)
+    assert len(unpaid) == copies * len(one_unpaid) + len(part_unpaid)
+    assert one_lines["amount"].sum() == 303090.0  # 298,090 cash + 5,000 in kind (docs/records.md)
+    assert lines["amount"].sum() == pytest.approx(copies * 303090.0 + part_lines["amount"].sum(), abs=0.005)
+    by_rule = lines.groupby("rule")["amount"].sum()
+    expected = (copies * one_lines.groupby("rule")["amount"].sum()).add(
+        part_lines.groupby("rule")["amount"].sum(), fill_value=0)
+    pd.testing.assert_series_equal(by_rule, expected, check_exact=False, atol=0.005)
+    rule_totals = totals[totals["group"] == "rule"].set_index("rule")["amount"].astype(float)
+    pd.testing.assert_series_equal(rule_totals.sort_index(), expected.sort_index(), check_names=False,
+                                   check_exact=False, atol=0.005)
+    assert lines["recipient"].str.endswith(f"#{copies}").any()  # the last, partial copy is paid too

@@ -15,13 +15,15 @@ import pandas as pd
 import pytest
 
 import forecast
+from forecast.futures.settings import Compute, Draws
 from forecast.planner.compare import compare
 from forecast.planner.files import read_comparison
 from forecast.planner.comparison import LONG_COLUMNS
 
-from conftest import HUISHAN, MINI, forecast_cli
+from conftest import HUISHAN, MINI, ctrl_c_after, forecast_cli
 
 DELTAS = ["delta_mean", "delta_p5", "delta_p95", "delta_se"]
+SERIAL = Compute(backend="serial")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +62,7 @@ def test_compare_tables_agree_with_each_scenarios_results_folder(folder):
 def test_self_comparison_is_exactly_zero(mini_path, tmp_path):
     base = forecast.load_scenario(mini_path)
     twin = dataclasses.replace(base, name="twin")
-    c = compare(base, [twin], reps=3, out=tmp_path / "self", backend="serial")
+    c = compare(base, [twin], reps=3, out=tmp_path / "self", compute=SERIAL)
     assert (c.long[DELTAS].to_numpy() == 0).all()
     assert (c.long["base_mean"] == c.long["reform_mean"]).all()
     assert "no extra outlay" in c.deadweight["note"].iloc[0]
@@ -73,7 +75,7 @@ def test_without_a_response_a_doubled_amount_is_all_deadweight(overlay, tmp_path
                    'assumption = "test: no response"\n', "inert.toml")
     base = forecast.load_scenario(path)
     reform = dataclasses.replace(forecast.load_scenario(path, ["rules.HS-A8a.amount=4000"]), name="x2")
-    c = compare(base, [reform], reps=3, out=tmp_path / "inert", backend="serial")
+    c = compare(base, [reform], reps=3, out=tmp_path / "inert", compute=SERIAL)
     a8a = c.long[(c.long["item"] == "HS-A8a") & (c.long["measure"] == "outlay")]
     assert np.allclose(a8a["reform_mean"], 2 * a8a["base_mean"])
     others = c.long[(c.long["measure"] == "outlay") & ~c.long["item"].isin(["HS-A8a", "total"])]
@@ -130,7 +132,7 @@ def test_a_reform_with_another_calendar_is_refused(mini_path, tmp_path):
     base = forecast.load_scenario(mini_path)
     other = dataclasses.replace(forecast.load_scenario(HUISHAN), name="other")
     with pytest.raises(forecast.InputError, match="calendar"):
-        compare(base, [other], reps=2, out=tmp_path / "x", backend="serial")
+        compare(base, [other], reps=2, out=tmp_path / "x", compute=SERIAL)
 
 
 def test_paired_standard_error_is_at_most_a_third_of_the_independent_one(mini_path, tmp_path):
@@ -150,17 +152,18 @@ def test_repricing_only_the_changed_rules_equals_pricing_every_rule(mini_path):
     """The deadweight's repricing prices again only the rules a reform changes; the others are
     the base's own outlays. It must equal pricing the base's events under every reform rule."""
     from forecast.policy.payouts import compute_payouts, outlays_by_year
-    from forecast.planner.paired import PairedTask, reprice, values_of
+    from forecast.futures.simulate import draw_values
+    from forecast.planner.paired import PairedTask, reprice
     from forecast.futures.summary import reduce_result
 
     base = forecast.load_scenario(mini_path)
     other = forecast.load_scenario(mini_path, ["rules.HS-A8a.changes=[{from=2026-01-01, amount=4000, source='t'}]",
                                                'rules.HS-A3a.amounts={"初级工"=600, "中级工"=1000, "高级工"=1500}'])
-    task = PairedTask((base, other), seed=3, reps=2)
+    task = PairedTask((base, other), Draws(seed=3), reps=2)
     result = forecast.simulate(base, 3, 1)
     record = reduce_result(result)
     fast = reprice(result, record, other, task, 1)
-    lags = values_of(other, 3, 1, True, frozenset()).pay_lag
+    lags = draw_values(other, 3, 1)[0].pay_lag
     full = outlays_by_year(compute_payouts(result.events, other.policy, explain=False, lags=lags).ledger,
                            other.policy.rule_ids(), base.years).to_numpy()
     assert np.array_equal(fast, full) and fast.sum() > record.outlays.sum()
@@ -169,7 +172,7 @@ def test_repricing_only_the_changed_rules_equals_pricing_every_rule(mini_path):
 def test_an_interrupted_comparison_resumes_to_the_same_tables(mini_path, tmp_path):
     base = forecast.load_scenario(mini_path)
     reform = dataclasses.replace(forecast.load_scenario(mini_path, ["rules.HS-A8a.amount=4000"]), name="x2")
-    fresh = compare(base, [reform], reps=3, out=tmp_path / "fresh", backend="serial")
+    fresh = compare(base, [reform], reps=3, out=tmp_path / "fresh", compute=SERIAL)
 
     def stop_after_four(done, total):    # items 0–2: the base's replications, 3: the reform's first
         if done >= 4:
@@ -177,9 +180,22 @@ def test_an_interrupted_comparison_resumes_to_the_same_tables(mini_path, tmp_pat
 
     out = tmp_path / "resumed"
     with pytest.raises(KeyboardInterrupt):
-        compare(base, [reform], reps=3, out=out, backend="serial", progress=stop_after_four)
+        compare(base, [reform], reps=3, out=out, compute=SERIAL.with_progress(stop_after_four))
     assert not out.exists()
-    again = compare(base, [reform], reps=3, out=out, backend="serial", resume=True)
+    again = compare(base, [reform], reps=3, out=out, compute=Compute(backend="serial", resume=True))
     assert again.paired.resumed == 4
     pd.testing.assert_frame_equal(again.long, fresh.long)
     pd.testing.assert_frame_equal(again.deadweight, fresh.deadweight)
+
+
+def test_ctrl_c_in_compare_leaves_the_checkpoint_and_says_so(mini_path, tmp_path, monkeypatch):
+    argv = ["compare", str(mini_path), "--set", "rules.HS-A8a.amount=4000", "--reps", "2", "--backend", "serial",
+            "--out", str(tmp_path / "c"), "--quiet"]
+    with monkeypatch.context() as patch:
+        ctrl_c_after(patch, 2)
+        status, _, err = forecast_cli(*argv)
+    assert status == 130 and "interrupted: 2 of 4" in err and "--resume" in err and "Traceback" not in err, err
+    status, _, err = forecast_cli(*argv, "--resume", "--seed", "1")
+    assert status == 2 and "--seed" in err
+    status, _, err = forecast_cli(*argv, "--resume")
+    assert status == 0, err

@@ -18,6 +18,7 @@ from scipy.optimize import brentq
 from scipy.stats import poisson
 
 from forecast import cli
+from forecast.futures.settings import Compute, Draws
 from forecast.planner.optimise import optimise
 from forecast.scenario.scenario import load_scenario
 from forecast.scenario.settings import parse_vary
@@ -100,7 +101,7 @@ def known(tiny_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("opt-known") / "opt"
     r = optimise(tiny_path, target="HS-TX", probability=P, vary=[parse_vary(f"rules.HS-A1a.amount={LOW}:{HIGH}",
                                                                             steps=False)],
-                 reps=REPS, max_evals=EVALS, seed=3, uncertain=False, backend="serial",
+                 reps=REPS, max_evals=EVALS, draws=Draws(seed=3, uncertain=False), compute=Compute(backend="serial"),
                  sets=["entities.station.success_per_year=0.95"], out=out)
     return r, out
 
@@ -196,8 +197,8 @@ def test_same_seed_same_points_on_both_backends(tiny_path, tmp_path):
     folders = []
     for backend, workers in (("serial", None), ("processes", 2)):
         out = tmp_path / backend
-        optimise(tiny_path, target="HS-TX", probability=0.99, vary=vary, reps=2, max_evals=2, seed=11,
-                 uncertain=True, backend=backend, workers=workers, within_returns=0.5, out=out)
+        optimise(tiny_path, target="HS-TX", probability=0.99, vary=vary, reps=2, max_evals=2, draws=Draws(seed=11),
+                 compute=Compute(backend, workers), within_returns=0.5, out=out)
         folders.append(out)
     a, b = ((f / "points.csv").read_bytes() for f in folders)
     assert a == b and len(a.splitlines()) == 3

@@ -298,10 +298,11 @@ def test_to_toml_and_load_keep_the_changes(tmp_path):
 
 
 def test_a_results_folder_reruns_the_dated_reform(tmp_path):
+    from forecast.futures.settings import Draws
     from forecast.results.api import run_single
     scenario = forecast.load_scenario(reform_overlay(tmp_path))
     out = tmp_path / "results"
-    run_single(scenario, seed=4, out=out)
+    run_single(scenario, out=out, draws=Draws(seed=4))
     back = forecast.load_scenario(out / "scenario.resolved.toml")
     assert back.policy.rule("HS-A8a").changes == scenario.policy.rule("HS-A8a").changes
     assert forecast.simulate(back, seed=4).ledger.equals(forecast.simulate(scenario, seed=4).ledger)

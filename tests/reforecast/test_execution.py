@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 
 import forecast
-from conftest import forecast_cli
+from conftest import ctrl_c_after, files, forecast_cli
 from forecast.core.errors import InputError
+from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
+from forecast.futures.settings import Compute
 from forecast.policy.records import read_records, write_records
 from forecast.policy.statement import statement
 from forecast.reforecast import execution as exe
@@ -23,6 +25,7 @@ from forecast.futures.simulate import simulate
 ROOT = Path(__file__).resolve().parents[2]
 Q1 = ROOT / "examples" / "records" / "huishan_2025Q1.csv"
 AS_OF = dt.date(2025, 3, 31)
+SERIAL = Compute(backend="serial")
 
 
 def test_actual_to_date_equals_forecast_payouts_to_the_fen(huishan):
@@ -88,6 +91,28 @@ def test_same_files_on_serial_and_processes(mini_path, executed, tmp_path):
         assert (tmp_path / "p" / name).read_bytes() == (out / name).read_bytes(), name
 
 
+def test_an_interrupted_reforecast_resumes_to_the_same_folder(mini_path, executed, tmp_path, monkeypatch):
+    """Ctrl-C in the re-forecast pass (the plan's 4 replications and 2 of the re-forecast's
+    saved) leaves the checkpoint and no folder; --resume computes the rest and writes the same
+    files; a resume with another --as-of is refused, naming it."""
+    ref, _ = executed
+    out = tmp_path / "q1"
+    argv = ["reforecast", str(mini_path), "--actuals", str(Q1), "--as-of", "2025-03-31", "--reps", "4",
+            "--backend", "serial", "--out", str(out), "--quiet"]
+    with monkeypatch.context() as patch:
+        ctrl_c_after(patch, 6)
+        code, _, err = forecast_cli(*argv)
+    assert code == 130 and "6 of 8" in err and "--resume" in err, err
+    assert not out.exists() and Checkpoint(checkpoint_dir(out)).finished() == 6
+    code, _, err = forecast_cli(*[a if a != "2025-03-31" else "2025-03-30" for a in argv], "--resume")
+    assert code == 2 and "--as-of" in err, err
+    code, _, err = forecast_cli(*argv, "--resume")
+    assert code == 0, err
+    assert not checkpoint_dir(out).exists()
+    a, b = files(out), files(ref)
+    assert sorted(a) == sorted(b) and [k for k in a if a[k] != b[k]] == ["provenance.json"]
+
+
 def test_gamma_poisson_update_by_hand():
     # prior mean 200, sd 100: shape 4, rate 0.02; 150 events where the plan expects 0.5 per unit
     u = rates.Update("apprenticeship", "pairings", "pairing", None, "p", 200.0, 100.0, recorded=150.0,
@@ -106,13 +131,13 @@ def test_gamma_poisson_update_by_hand():
 def test_a_programme_running_hot_reforecasts_higher(mini, tmp_path):
     sc = forecast.load_scenario(mini)
     as_of = dt.date(2026, 6, 30)
-    plan = exe.plan_pass(sc, as_of, reps=6, seed=0, backend="serial")
+    plan = exe.plan_pass(sc, as_of, reps=6, compute=SERIAL)
     hot = simulate(sc, 5, 0, given={"pathways.apprenticeship.pairings_per_year": 30.0})
     cold = simulate(sc, 5, 0, given={"pathways.apprenticeship.pairings_per_year": 10.0})
     got = {}
     for name, truth in (("hot", hot), ("cold", cold)):
         f = write_records(truth.events[truth.events["date"] <= pd.Timestamp(as_of)], tmp_path / f"{name}.csv")
-        ex = exe.reforecast(sc, read_records(f, sc.policy), as_of, plan, seed=0, backend="serial")
+        ex = exe.reforecast(sc, read_records(f, sc.policy), as_of, plan, compute=SERIAL)
         got[name] = ex
     post = {k: next(u for u in v.updates if u.name == "apprenticeship").posterior_mean() for k, v in got.items()}
     assert post["hot"] > post["cold"] * 1.5
@@ -126,12 +151,12 @@ def test_synthetic_truth_falls_in_the_band(mini):
     in the re-forecast's 90 % band in at least 16, and that band is narrower than the plan's."""
     sc = forecast.load_scenario(mini)
     as_of = dt.date(2026, 6, 30)
-    plan = exe.plan_pass(sc, as_of, reps=16, seed=0, backend="serial")
+    plan = exe.plan_pass(sc, as_of, reps=16, compute=SERIAL)
     inside, widths = 0, []
     for k in range(20):
         truth = simulate(sc, 1000 + k, 0)
         records = truth.events[truth.events["date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
-        ex = exe.reforecast(sc, records, as_of, plan, seed=0, backend="serial")
+        ex = exe.reforecast(sc, records, as_of, plan, compute=SERIAL)
         row = ex.table.query("rule == 'total' and year == 2026").iloc[0]
         led = exe.booked(truth.ledger, as_of)
         total = led.loc[~led["in_kind"].astype(bool) & (led["year"] == 2026), "amount"].sum()

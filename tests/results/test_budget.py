@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forecast.futures.settings import Compute, Draws
 from forecast.results.api import run_monte_carlo
 from forecast.core.errors import InputError
 from forecast.model.fund import fund_paths, principal_needed_quantile, shortfall_probability
@@ -28,7 +29,7 @@ def _close(a, b):
 
 
 def test_budget_from_a_run_in_memory_equals_the_loaded_folder(small, tmp_path):
-    agg, _ = run_monte_carlo(small, seed=11, reps=3, out=tmp_path / "mc", backend="serial")
+    agg, _ = run_monte_carlo(small, reps=3, out=tmp_path / "mc", draws=Draws(seed=11), compute=Compute(backend="serial"))
     memory, disk = Budget(agg), load(tmp_path / "mc")
     _close(memory.headline_numbers(), disk.headline_numbers())
     assert memory.replications == disk.replications == 3

@@ -48,8 +48,9 @@ import pandas as pd
 from scipy.special import logsumexp, ndtr
 
 from forecast.core.errors import InputError
-from forecast.futures import backends
+from forecast.futures import jobs
 from forecast.calibration.observed import Observation, simulated
+from forecast.futures.settings import Compute, Draws
 from forecast.futures.simulate import simulate
 
 METHOD = "ABC-SMC (population Monte Carlo, Gaussian kernel, shrinking tolerance) in prior quantiles"
@@ -60,6 +61,8 @@ FIT_REPS = 5
 #: effective sample size kept when the tolerance shrinks, as a share of a generation
 ESS_SHARE = 0.5
 U_CLIP = 1e-6
+#: a calibration's default settings: its runs one after the other in this process
+SERIAL = Compute(backend="serial")
 
 
 def check_params(scenario, names) -> tuple[str, ...]:
@@ -95,19 +98,18 @@ class Batch:
     first: int
 
 
-def run_point(batch: Batch, i: int) -> tuple[int, np.ndarray]:
-    """Run i of a batch: its index and the observations' metrics in its simulated future."""
+def run_point(batch: Batch, i: int) -> np.ndarray:
+    """Run i of a batch: the observations' metrics in its simulated future."""
     at = {n: float(u) for n, u in zip(batch.names, batch.points[i])}
     result = simulate(batch.scenario, batch.seed, batch.first + i, uncertain=False, at=at)
-    return i, simulated(result, batch.observations)
+    return simulated(result, batch.observations)
 
 
-def _run_batch(batch: Batch, backend: str, workers, scheduler) -> np.ndarray:
-    out = np.full((len(batch.points), len(batch.observations)), np.nan)
-    for i, values in backends.run(run_point, batch, range(len(batch.points)), backend=backend,
-                                  workers=workers, scheduler=scheduler):
-        out[i] = values
-    return out
+def _run_batch(batch: Batch, compute: Compute) -> np.ndarray:
+    """Every run of a batch (runs × observations), on the job runner (no checkpoint: a
+    calibration's generations are short and each depends on the last)."""
+    done = jobs.run(run_point, batch, range(len(batch.points)), compute)
+    return np.asarray(done.in_order(), dtype=float).reshape(len(batch.points), len(batch.observations))
 
 
 @dataclass
@@ -196,10 +198,15 @@ def generation_sizes(budget: int) -> list[int]:
     return sizes
 
 
-def calibrate(scenario, observations: tuple[Observation, ...], names, *, max_runs: int = 200, seed: int = 0,
-              backend: str = "serial", workers: int | None = None, scheduler: str | None = None,
-              fit_reps: int = FIT_REPS, progress=None) -> Calibration:
-    """Calibrate `names` on the observations with use = "fit" (see the module's docstring)."""
+def calibrate(scenario, observations: tuple[Observation, ...], names, *, max_runs: int = 200,
+              draws: Draws = Draws(), compute: Compute = SERIAL, fit_reps: int = FIT_REPS) -> Calibration:
+    """Calibrate `names` on the observations with use = "fit" (see the module's docstring). Of
+    `draws` only the seed is used (the runs place the parameters); `compute`: the backend and
+    progress (serial by default; no resume)."""
+    draws.refuse("a calibration (its runs place the parameters)", "uncertain", "fixed", "sampling")
+    if compute.resume:
+        raise InputError("--resume", "", "a calibration keeps no checkpoint", "run it again without --resume")
+    seed = draws.seed
     names = check_params(scenario, names)
     if max_runs < MIN_RUNS:
         raise InputError("--max-runs", "", f"{max_runs} is too few", f"at least {MIN_RUNS} simulations")
@@ -233,7 +240,8 @@ def calibrate(scenario, observations: tuple[Observation, ...], names, *, max_run
             z = centres[picks] + rng.standard_normal((m, k)) @ chol.T
             proposals.append((m, centres, np.log(wk), chol))
         u = np.clip(ndtr(z), U_CLIP, 1 - U_CLIP)
-        sims = _run_batch(Batch(scenario, seed, fitted, names, u, len(z_all)), backend, workers, scheduler)
+        sims = _run_batch(Batch(scenario, seed, fitted, names, u, len(z_all)),
+                          compute.counting_from(len(z_all), max_runs))
         d2 = (((sims - obs) / sd) ** 2).sum(axis=1)
         d2 = np.where(np.isfinite(d2), d2, np.inf)
         z_all, d2_all = np.vstack([z_all, z]), np.concatenate([d2_all, d2])
@@ -246,8 +254,6 @@ def calibrate(scenario, observations: tuple[Observation, ...], names, *, max_run
         finite = d2_all[np.isfinite(d2_all)]
         ceiling = max(1.0, float(np.sqrt(finite.max())) * 10) if finite.size else 1.0
         eps = min(eps, _tolerance(log_base, d2_all, ESS_SHARE * n, ceiling))
-        if progress:
-            progress(len(z_all), max_runs)
     w = _weights(log_base, d2_all, eps)
     u_all = np.clip(ndtr(z_all), U_CLIP, 1 - U_CLIP)
     pct = np.array([[weighted_quantile(u_all[:, j], w, q) for q in (0.05, 0.5, 0.95)] for j in range(k)])
@@ -256,9 +262,10 @@ def calibrate(scenario, observations: tuple[Observation, ...], names, *, max_run
         particles[name] = [specs[name].quantile(x) for x in u_all[:, j]]
         particles[f"u:{name}"] = u_all[:, j]
     particles["d2"], particles["weight"] = d2_all, w
-    fit = fit_table(scenario, observations, names, pct[:, 1], seed, budget, fit_reps, backend, workers, scheduler)
-    if progress:
-        progress(max_runs, max_runs)
+    fit = fit_table(scenario, observations, names, pct[:, 1], seed, budget, fit_reps,
+                    compute.counting_from(budget, max_runs))
+    if compute.progress:
+        compute.progress(max_runs, max_runs)
     cal = Calibration(names, specs, pct, particles, fit, float(eps), _ess(w), len(z_all) + fit_reps,
                       len(sizes), time.perf_counter() - started)
     if eps > 1:
@@ -282,7 +289,7 @@ FIT_COLUMNS = ["observation", "metric", "programme", "period", "observed", "sd",
 
 
 def fit_table(scenario, observations, names, u_estimate, seed: int, first: int, reps: int,
-              backend: str = "serial", workers=None, scheduler=None) -> pd.DataFrame:
+              compute: Compute = SERIAL) -> pd.DataFrame:
     """Observed against simulated at the estimate (mean and 90 % range over `reps`
     replications, numbered from `first`), with the standardised residual (observed − mean) / sd;
     figures outside the calendar are listed with empty simulated columns."""
@@ -290,7 +297,7 @@ def fit_table(scenario, observations, names, u_estimate, seed: int, first: int, 
     sims = np.empty((reps, 0))
     if inside and reps:
         points = np.tile(np.asarray(u_estimate, dtype=float), (reps, 1))
-        sims = _run_batch(Batch(scenario, seed, inside, tuple(names), points, first), backend, workers, scheduler)
+        sims = _run_batch(Batch(scenario, seed, inside, tuple(names), points, first), compute)
     rows = []
     for o in observations:
         row = {"observation": o.name, "metric": o.metric, "programme": o.programme, "period": o.period,

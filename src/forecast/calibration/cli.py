@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from forecast.cli.options import add_backend_options, add_seed_option, backend_of, progress_bar
+from forecast.cli.options import add_backend_options, add_seed_option, compute_of, draws_of, progress_bar
 
 
 def add_parsers(subparsers) -> None:
@@ -40,15 +40,15 @@ def main(args) -> int:
     scenario = load_scenario(args.scenario)
     names = check_params(scenario, [k.strip() for arg in args.params for k in arg.split(",") if k.strip()])
     observations = read_observed(args.observed, scenario)
-    backend = backend_of(args)
+    compute = compute_of(args)
     try:
         with progress_bar(args.quiet, "simulations") as progress:
-            cal = calibrate(scenario, observations, names, max_runs=args.max_runs, seed=args.seed,
-                            backend=backend, workers=args.workers, scheduler=args.scheduler, progress=progress)
+            cal = calibrate(scenario, observations, names, max_runs=args.max_runs, draws=draws_of(args),
+                            compute=compute.with_progress(progress))
     except KeyboardInterrupt:
         print("forecast: interrupted, nothing written", file=sys.stderr)
         return 130
-    write_calibration(cal, scenario, args.observed, args.out, seed=args.seed, backend=backend,
+    write_calibration(cal, scenario, args.observed, args.out, seed=args.seed, backend=compute.backend,
                       started=started, argv=args.argv)
     _print(cal, args.out)
     return 0

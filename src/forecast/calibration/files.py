@@ -20,6 +20,7 @@ import tomli_w
 from forecast.core.atomic import atomic_dir
 from forecast.core.serialise import plain
 from forecast.futures.provenance import now, provenance, scenario_hash, write_provenance
+from forecast.futures.settings import Draws
 
 
 def file_sha256(path: str | Path) -> str:
@@ -65,8 +66,8 @@ def write_calibration(cal, scenario, observed: str | Path, out: str | Path, *, s
         cal.fit.to_csv(tmp / "fit.csv", index=False)
         cal.particles.to_csv(tmp / "particles.csv", index=False)
         (tmp / "calibrated.toml").write_text(text, encoding="utf-8")
-        record = provenance(scenario, seed=seed, reps=cal.runs, uncertain=False, backend=backend, started=started,
-                            ended=now(), argv=argv, scenario_file=str(scenario.path),
+        record = provenance(scenario, draws=Draws(seed, uncertain=False), reps=cal.runs, backend=backend,
+                            started=started, ended=now(), argv=argv, scenario_file=str(scenario.path),
                             extra={"method": cal.method, "runs": cal.runs, "generations": cal.generations,
                                    "tolerance": cal.tolerance, "effective_sample_size": cal.ess,
                                    "parameters": list(cal.names), "notes": cal.notes,

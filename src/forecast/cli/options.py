@@ -1,5 +1,6 @@
 """The options several commands share, declared once: seed, `--set`, pinned parameters,
-sampling, the backends, the progress bar and dates.
+sampling, the backends, the progress bar and dates; and the two settings a run takes, built
+from them (`draws_of`, `compute_of`: `futures/settings.py`).
 
 Imported by every product's `cli` module at start-up, so it imports nothing heavy at its top.
 """
@@ -76,13 +77,44 @@ def add_backend_options(p, resume: bool = True, what: str = "replications") -> N
 
 def backend_of(args) -> str:
     """The backend the options ask for (InputError for inconsistent ones)."""
-    if args.workers is not None and args.workers < 1:
-        raise InputError("--workers", "", f"{args.workers} workers", "a whole number ≥ 1")
-    backend = args.backend or ("dask" if args.scheduler else "processes")
-    if args.scheduler and backend != "dask":
-        raise InputError("--scheduler", "", f"a scheduler address needs --backend dask, not {backend}",
-                         "--backend dask")
-    return backend
+    return compute_of(args).backend
+
+
+def compute_of(args, progress=None):
+    """The `Compute` settings of the backend options (--backend, --workers, --scheduler,
+    --resume; InputError for inconsistent ones), with `progress(done, total)` (`progress_bar`)."""
+    from forecast.futures.settings import Compute
+    return Compute(args.backend, args.workers, args.scheduler, bool(getattr(args, "resume", False)), progress)
+
+
+def draws_of(args, scenario=None):
+    """The `Draws` settings of the options: --seed, --central, --fix (the parameter paths it pins
+    in `scenario`: InputError for an unknown key) and --sampling; a command without some of them
+    has their defaults (`scenario` is needed only with --fix)."""
+    from forecast.futures.settings import Draws
+    return Draws(args.seed, not getattr(args, "central", False), fixed_of(scenario, args),
+                 getattr(args, "sampling", "random"))
+
+
+def interrupted(out, noun: str, total: int | None = None) -> int:
+    """After Ctrl-C: say how many items the checkpoint beside `out` keeps and how to continue;
+    exit status 130. The workers are stopped and every entry is whole (each is written with
+    Ctrl-C held back), so a further Ctrl-C now would only turn the message into a traceback: it
+    is ignored while the message is written."""
+    import signal
+    import sys
+
+    from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        cp = checkpoint_dir(out)
+        done = Checkpoint(cp).finished()
+        print(f"forecast: interrupted: {done}{f' of {total}' if total else ''} {noun} saved in {cp}/, nothing "
+              f"written to {out}/; continue with the same command and --resume", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return 130
 
 
 def check_count(flag: str, value: int, least: int) -> None:

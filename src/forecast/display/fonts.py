@@ -1,13 +1,26 @@
 """A CJK font for the charts' Chinese titles, axes and article names.
 
 matplotlib's default DejaVu Sans has no Chinese glyphs: labels would print as empty boxes
-with a "Glyph … missing from font(s)" warning. `cjk_font()` looks for an installed font
-that covers the characters the charts use — Noto Sans CJK (SC first), Source Han Sans,
-WenQuanYi, … — first among the fonts matplotlib knows, then among the system's font files
-(matplotlib's font cache predates fonts installed after it was built). `chart_language(lang)`
-returns the language the charts can really use: "zh" when such a font exists, otherwise "en"
-with ONE warning per process saying how to install one (Debian/Ubuntu: `apt-get install
-fonts-noto-cjk`; macOS and Windows ship PingFang / Microsoft YaHei).
+with a "Glyph … missing from font(s)" warning. `cjk_font()` finds a font that covers the
+characters the charts use:
+
+1. an installed system font — Noto Sans CJK (SC first), Source Han Sans, WenQuanYi, … — first
+   among the fonts matplotlib knows, then among the system's font files (matplotlib's font
+   cache predates fonts installed after it was built). A system font is preferred, so charts
+   drawn where one is installed stay as they were;
+2. else Noto Sans SC (SIL Open Font License 1.1) from the PyPI package `pylopdf-fonts-zh-cn`,
+   a dependency of forecast: a `pip install` alone gives Chinese charts, with no system font
+   (a fresh container, CI without fonts-noto-cjk). That package was chosen because it ships the
+   one static Simplified Chinese face the charts need (8 MB of its 17 MB wheel), has no
+   dependencies and a documented path (`sans_path()`); mplfonts, the better-known one, is an
+   85 MB wheel that also bundles SimHei, a font that is not freely licensed.
+
+The budget report's charts draw all their text with that font (`rc`); the English charts of a
+results folder, the planner and sensitivity use it only for what DejaVu Sans lacks (`latin_first`).
+`chart_language(lang)` returns the language the charts can really use: "zh" when such a font
+exists, otherwise "en" with ONE warning per process saying how to get one — reached only when
+forecast was installed without its dependencies (`pip install --no-deps`) and no system font
+is there.
 """
 from __future__ import annotations
 
@@ -15,7 +28,7 @@ import functools
 import re
 import warnings
 
-from matplotlib import font_manager
+from matplotlib import font_manager, rc_context
 
 #: Families tried in order (Simplified Chinese faces first).
 PREFERRED = (
@@ -29,8 +42,8 @@ PREFERRED = (
 PROBE = "工匠基金支出收益万元年第一二三四五六七八九十条概率目标本金余额技能人才比重师傅"
 _FILE_HINT = re.compile(r"cjk|sourcehan|han ?sans|wqy|wenquanyi|droidsansfallback|simhei|msyh|yahei|pingfang|"
                         r"hiragino|uming|ukai|notosanssc|notoserifsc|arialuni", re.I)
-INSTALL_HINT = ("install a CJK font, e.g. `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or "
-                "`dnf install google-noto-sans-cjk-fonts` (Fedora)")
+INSTALL_HINT = ("install forecast's dependency `pip install pylopdf-fonts-zh-cn` or a system CJK font, e.g. "
+                "`apt-get install fonts-noto-cjk` (Debian/Ubuntu) or `dnf install google-noto-sans-cjk-fonts` (Fedora)")
 
 
 class CJKFontWarning(UserWarning):
@@ -54,9 +67,8 @@ def _search() -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The family name of an installed font covering the charts' Chinese text, or None."""
+def _system_font() -> str | None:
+    """The family name of an installed system font covering PROBE, or None."""
     found = _search()
     if found:
         return found
@@ -75,6 +87,33 @@ def cjk_font() -> str | None:
         if _FILE_HINT.search(f.fname) and _covers(f.fname):
             return f.name
     return None
+
+
+def packaged_font_path() -> str | None:
+    """The file of Noto Sans SC shipped by the `pylopdf-fonts-zh-cn` package, or None when that
+    dependency is not installed (forecast installed with --no-deps)."""
+    try:
+        from pylopdf_fonts_zh_cn import sans_path
+    except ImportError:
+        return None
+    return str(sans_path())
+
+
+def _packaged_font() -> str | None:
+    """Noto Sans SC from the pip package, registered with matplotlib: its family name, or None
+    when the package is missing or its file does not cover PROBE."""
+    path = packaged_font_path()
+    if path is None or not _covers(path):
+        return None
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of a font covering the charts' Chinese text: a system font when one is
+    installed, else the pip-installed Noto Sans SC; None only when there is neither."""
+    return _system_font() or _packaged_font()
 
 
 _warned = False
@@ -114,6 +153,20 @@ def rc(lang: str) -> dict:
         params["font.family"] = "sans-serif"
         params["font.sans-serif"] = [font, "DejaVu Sans"]
     return params
+
+
+def latin_first(draw):
+    """Decorator for a chart drawn with English labels (results folder, planner, sensitivity): its
+    text keeps matplotlib's default DejaVu Sans, and only a character DejaVu Sans lacks — a Chinese
+    setting or parameter name such as rules.HS-A3a.amounts.高级工 — is drawn from the CJK font,
+    glyph by glyph (matplotlib's font fallback). A chart without such characters is byte for byte
+    what it was; without any CJK font nothing changes."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        font = cjk_font()
+        with rc_context({"font.family": ["DejaVu Sans", font]} if font else {}):
+            return draw(*args, **kwargs)
+    return drawn
 
 
 #: CSS font stack for the HTML report (the browser finds what fontconfig has).

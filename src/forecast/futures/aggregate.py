@@ -1,6 +1,6 @@
 """Statistics over the replications of a run: the tables a results folder holds.
 
-`aggregate` turns the records (in replication order, so every backend and a resumed run give
+`aggregate` turns the replications' summaries (in replication order, so every backend and a resumed run give
 the same bytes) into means and 5/25/50/75/95th percentiles by year × rule, the probability
 that each target is met with its Monte Carlo standard error, the monthly ladder and queues
 with bands, and the summary with the Monte Carlo error of the headline figures and a
@@ -21,7 +21,8 @@ from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS
 from forecast.policy import ladder
 from forecast.futures.fund_summary import fund_block
-from forecast.futures.summary import Record
+from forecast.futures.settings import Draws
+from forecast.futures.summary import Summary
 from forecast.futures.statistics import CONVERGENCE_RULE, STATS, TOTAL, bands, convergence, rounded, rqmc_se
 from forecast.scenario import qmc
 from forecast.scenario.scenario import Scenario
@@ -52,14 +53,15 @@ class Aggregate:
     sampling: str = "random"         # the parameters' uniforms: "random" or "rqmc" (`scenario/qmc.py`)
 
 
-def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: bool = True,
-              fixed=(), sampling: str = "random") -> Aggregate:
-    """Statistics over the replications, computed in replication order."""
-    records = sorted(records, key=lambda r: r.rep)
+def aggregate(scenario: Scenario, summaries: dict[int, Summary], draws: Draws = Draws()) -> Aggregate:
+    """Statistics over the replications (replication number → its summary), computed in
+    replication order; `draws`: how they were drawn."""
+    numbers = sorted(summaries)
+    records = [summaries[r] for r in numbers]
     n = len(records)
     if not n:
         raise ValueError("no replications to aggregate")
-    groups = qmc.group([r.rep for r in records]) if qmc.check_method(sampling) == "rqmc" else None
+    groups = qmc.group(numbers) if draws.sampling == "rqmc" else None
     years = scenario.years
     cash, in_kind = scenario.policy.rule_ids(), scenario.policy.rule_ids(in_kind=True)
     O = np.stack([r.outlays for r in records])                      # N × Y × R
@@ -89,7 +91,7 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
                       "mc_se": se, **{f"value_{k}": float(sv[k]) for k in STATS}})
     targets = pd.DataFrame(trows, columns=TARGET_COLUMNS)
 
-    reps = np.array([r.rep for r in records])
+    reps = np.array(numbers)
     wide = {"replication": np.repeat(reps, len(years)), "year": np.tile(np.asarray(years, dtype=np.int64), n)}
     for ri, rid in enumerate(cash):
         wide[rid] = O[:, :, ri].reshape(-1)
@@ -97,17 +99,17 @@ def aggregate(scenario: Scenario, records: list[Record], seed: int, uncertain: b
     for ri, rid in enumerate(in_kind):
         wide[IN_KIND_PREFIX + rid] = IK[:, :, ri].reshape(-1)
     names = list(records[0].params)
-    parameters = pd.DataFrame([[r.rep] + [r.params[k] for k in names] for r in records],
+    parameters = pd.DataFrame([[rep] + [r.params[k] for k in names] for rep, r in zip(numbers, records)],
                               columns=["replication"] + names)
 
-    agg = Aggregate(scenario, seed, n, uncertain, mean, stats, targets, _monthly_bands(scenario, records),
-                    pd.DataFrame(wide), parameters, fixed=tuple(sorted(fixed)), sampling=sampling)
+    agg = Aggregate(scenario, draws.seed, n, draws.uncertain, mean, stats, targets, _monthly_bands(scenario, records),
+                    pd.DataFrame(wide), parameters, fixed=tuple(sorted(draws.fixed)), sampling=draws.sampling)
     agg.summary = _summary(agg, tot, committed, owed, IK, V, groups)
     agg.summary.update(fund_block(scenario, [r.params for r in records], tot))   # {} for an endowment
     return agg
 
 
-def _monthly_bands(scenario: Scenario, records: list[Record]) -> pd.DataFrame:
+def _monthly_bands(scenario: Scenario, records: list[Summary]) -> pd.DataFrame:
     """Month-end stocks by level, employment, the skilled shares, the month's hires, graduates
     and exits, and queue lengths, with bands."""
     L = np.stack([r.ladder for r in records])                       # N × T × 9

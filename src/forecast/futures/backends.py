@@ -1,7 +1,7 @@
-"""Where replications run: in this process, on all cores, or on a Dask cluster.
+"""Where work items run: in this process, on all cores, or on a Dask cluster.
 
-Every backend calls the same function on the same (task, replication) pairs and yields the
-compact records as they finish, in whatever order; the caller puts them back in replication
+Every backend calls the same function on the same (task, item) pairs and yields the outcomes
+as they finish, in whatever order; the job runner (`futures/jobs.py`) puts them back in item
 order. A replication's random streams depend on the seed and its number only, so the
 results are identical whatever the backend or the number of workers.
 

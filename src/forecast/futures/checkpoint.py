@@ -1,18 +1,18 @@
-"""A Monte Carlo run's checkpoint: one small file per finished replication, beside the results.
+"""A run's checkpoint: one small file per finished work item, beside the folder it will write.
 
-`<out>.checkpoint/` holds `meta.json` (scenario fingerprint, seed, replications, …) and
-`rep-000017.json` for each finished replication (its compact record), with its ledger in
-`ledgers/rep-000017.parquet` when ledgers are kept. Every file is written atomically, the
-ledger before the record, so a record present means the replication is complete. An
-interrupted run leaves the checkpoint (and no results folder); `--resume` reads it back,
-checks that it belongs to the same run and computes only the replications missing. The
-checkpoint is removed once the results folder is in place.
+`<out>.checkpoint/` holds `meta.json` (what identifies the run: the scenario's fingerprint, the
+draws, the replications, …) and `rep-000017.json` for each finished item (its outcome as
+JSON, `futures/jobs.py`), with a ledger in `ledgers/rep-000017.parquet` when the run keeps
+them. Every file is written atomically, the ledger before the entry, so an entry present means
+the item is complete. An interrupted run leaves the checkpoint (and no output folder);
+`--resume` reads it back, checks that it belongs to the same run and computes only the items
+missing. The checkpoint is removed once the output folder is in place.
 
-A record file is two lines: a header `{"sha256": …, "ledger_sha256": …}` with the SHA-256 of
-the second line (the record's JSON) and of the ledger file, then the record. A disk that
-truncates or garbles an entry (a crash of the machine, a bad sector, a hand edit) is therefore
-caught on `--resume`: the entry is dropped, named in `damaged`, and its replication recomputed
-— the same seed gives the same record, so the results do not change.
+An entry file is two lines: a header `{"sha256": …, "ledger_sha256": …}` with the SHA-256 of
+the second line (the outcome's JSON) and of the ledger file (null without one), then the
+outcome. A disk that truncates or garbles an entry (a crash of the machine, a bad sector, a
+hand edit) is therefore caught on `--resume`: the entry is dropped, named in `damaged`, and
+its item recomputed — the same seed gives the same outcome, so the results do not change.
 """
 from __future__ import annotations
 
@@ -27,17 +27,21 @@ import pandas as pd
 from forecast.core.atomic import atomic_file, interrupts_held, make_dirs, writable
 from forecast.core.errors import InputError
 
-FORMAT = 4   # 2: records carry the monthly queue lengths; 3: and what is owed after the horizon;
-             # 4: each record file starts with a checksum line
-#: meta keys a resumed run must match, with how to say each in a message.
-CHECKED = {"scenario_sha256": "scenario", "seed": "--seed", "reps": "--reps",
-           "uncertain": "--central (uncertain parameters)", "fixed": "--fix (pinned parameters)", "keep_ledgers": "--keep-ledgers",
-           "sampling": "--sampling"}
-_REC = re.compile(r"^rep-(\d+)\.json$")
+FORMAT = 5   # 2: records carry the monthly queue lengths; 3: and what is owed after the horizon;
+             # 4: each record file starts with a checksum line; 5: one format for every kind of run
+#: meta keys a resumed run must match, in the order they are checked, with how to say each in a
+#: message (a key absent from both the checkpoint and the run matches)
+CHECKED = {"kind": "kind of run", "scenario_sha256": "scenario", "names": "parameters analysed (--params)",
+           "design_sha256": "design (method, parameters and sample size)", "seed": "--seed", "reps": "--reps",
+           "uncertain": "--central (uncertain parameters)", "fixed": "--fix (pinned parameters)",
+           "sampling": "--sampling", "keep_ledgers": "--keep-ledgers", "first_rep": "first replication",
+           "reprice": "repricing", "as_of": "--as-of", "records_sha256": "records (--actuals)",
+           "update": "--no-update"}
+_ENTRY = re.compile(r"^rep-(\d+)\.json$")
 
 
 def checkpoint_dir(out: str | Path) -> Path:
-    """The checkpoint folder of a results folder: `<out>.checkpoint` beside it."""
+    """The checkpoint folder of an output folder: `<out>.checkpoint` beside it."""
     out = Path(out)
     return out.with_name(out.name + ".checkpoint")
 
@@ -46,9 +50,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with Path(path).open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -57,7 +62,7 @@ def _file_sha256(path: Path) -> str:
 class Checkpoint:
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
-        #: replication → why its entry was dropped by the last `resume` (checksum, truncation)
+        #: item → why its entry was dropped by the last `resume` (checksum, truncation)
         self.damaged: dict[int, str] = {}
 
     @property
@@ -68,14 +73,14 @@ class Checkpoint:
         return (self.folder / "meta.json").is_file()
 
     def finished(self) -> int:
-        """How many replications are saved (0 when there is no checkpoint)."""
+        """How many items are saved (0 when there is no checkpoint)."""
         if not self.folder.is_dir():
             return 0
-        return sum(1 for p in self.folder.iterdir() if _REC.match(p.name))
+        return sum(1 for p in self.folder.iterdir() if _ENTRY.match(p.name))
 
     # --- starting and resuming -------------------------------------------------------------
     def start(self, meta: dict) -> dict:
-        """A fresh checkpoint (any earlier one is discarded); no replication saved yet."""
+        """A fresh checkpoint (any earlier one is discarded); no item saved yet."""
         self.remove()
         make_dirs(self.folder)
         with atomic_file(self.folder / "meta.json") as tmp:
@@ -83,13 +88,14 @@ class Checkpoint:
                            encoding="utf-8")
         return {}
 
-    def resume(self, meta: dict) -> dict[int, dict]:
-        """The saved records of this run, after checking the checkpoint is this run's;
-        InputError (exit 2) naming what differs otherwise."""
+    def resume(self, meta: dict, items) -> dict[int, dict]:
+        """The saved outcomes of `items` (JSON), after checking the checkpoint is this run's;
+        InputError (exit 2) naming what differs otherwise. Damaged entries are dropped and
+        named in `damaged`."""
         path = self.folder / "meta.json"
         if not path.is_file():
             raise InputError(str(self.folder), "", "no checkpoint to resume from",
-                             "a checkpoint left by an interrupted `forecast run --reps N` with the same --out; "
+                             "a checkpoint left by an interrupted run with the same --out; "
                              "run without --resume to start afresh")
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
@@ -103,61 +109,59 @@ class Checkpoint:
                 raise InputError(str(path), key,
                                  f"the checkpoint was made with a different {what}: {saved.get(key)!r}, "
                                  f"this run has {meta.get(key)!r}",
-                                 "the scenario, --seed, --reps, --central, --keep-ledgers and --sampling of the interrupted run; "
-                                 "or run without --resume to start afresh")
-        records, self.damaged = {}, {}
-        for p in sorted(self.folder.iterdir()):
-            m = _REC.match(p.name)
-            if not m:
+                                 "the same command as the interrupted run; or run without --resume to start afresh")
+        outcomes, self.damaged = {}, {}
+        for item in items:
+            entry = self.entry_path(item)
+            if not entry.is_file():
                 continue
-            rep = int(m.group(1))
-            # a run to a precision ("until precision") keeps every replication it saved
-            beyond = isinstance(meta["reps"], int) and rep >= meta["reps"]
-            if beyond or (meta.get("keep_ledgers") and not self.ledger_path(rep).is_file()):
-                continue
-            record, problem = self._read(rep, p, bool(meta.get("keep_ledgers")))
+            outcome, problem = self._read(item, entry)
             if problem:
-                self.damaged[rep] = problem
-                p.unlink(missing_ok=True)      # recomputed and saved afresh
+                self.damaged[item] = problem
+                entry.unlink(missing_ok=True)      # recomputed and saved afresh
             else:
-                records[rep] = record
-        return records
+                outcomes[item] = outcome
+        return outcomes
 
-    def _read(self, rep: int, path: Path, ledger: bool) -> tuple[dict | None, str]:
-        """A saved record after checking its checksums, or (None, what is wrong with it)."""
+    def _read(self, item: int, path: Path) -> tuple[dict | None, str]:
+        """A saved outcome after checking its checksums, or (None, what is wrong with it)."""
         head, sep, body = path.read_bytes().partition(b"\n")
         try:
             sums = json.loads(head)
             if not sep or not isinstance(sums, dict) or sums.get("sha256") != _sha256(body):
                 return None, "checksum mismatch (truncated or corrupted)"
-            if ledger and sums.get("ledger_sha256") != _file_sha256(self.ledger_path(rep)):
-                return None, "its ledger's checksum does not match (truncated or corrupted)"
+            if sums.get("ledger_sha256") is not None:
+                ledger = self.ledger_path(item)
+                if not ledger.is_file():
+                    return None, "its ledger is missing"
+                if sums["ledger_sha256"] != file_sha256(ledger):
+                    return None, "its ledger's checksum does not match (truncated or corrupted)"
             return json.loads(body), ""
         except (ValueError, UnicodeDecodeError):   # JSONDecodeError is a ValueError
             return None, "unreadable (truncated or corrupted)"
 
     # --- saving ----------------------------------------------------------------------------
-    def record_path(self, rep: int) -> Path:
-        return self.folder / f"rep-{rep:06d}.json"
+    def entry_path(self, item: int) -> Path:
+        return self.folder / f"rep-{item:06d}.json"
 
-    def ledger_path(self, rep: int) -> Path:
-        return self.ledgers / f"rep-{rep:06d}.parquet"
+    def ledger_path(self, item: int) -> Path:
+        return self.ledgers / f"rep-{item:06d}.parquet"
 
-    def save(self, rep: int, record: dict, ledger: pd.DataFrame | None = None) -> None:
-        """Save one finished replication: its ledger first, then its record with the checksums
-        of both (atomic files). Ctrl-C is held back until the entry is complete (in the main
+    def save(self, item: int, outcome: dict, ledger: pd.DataFrame | None = None) -> None:
+        """Save one finished item: its ledger first, then its outcome with the checksums of
+        both (atomic files). Ctrl-C is held back until the entry is complete (in the main
         thread), so an interrupt — even a second one during the shutdown — never leaves a
         temporary file behind; it takes effect as soon as the entry is written."""
         with interrupts_held():
             sums = {"sha256": None, "ledger_sha256": None}
             if ledger is not None:
                 make_dirs(self.ledgers)
-                with atomic_file(self.ledger_path(rep)) as tmp:
+                with atomic_file(self.ledger_path(item)) as tmp:
                     ledger.to_parquet(tmp, index=False)
-                    sums["ledger_sha256"] = _file_sha256(tmp)
-            body = json.dumps(record, separators=(",", ":")).encode("utf-8")
+                    sums["ledger_sha256"] = file_sha256(tmp)
+            body = json.dumps(outcome, separators=(",", ":")).encode("utf-8")
             sums["sha256"] = _sha256(body)
-            with atomic_file(self.record_path(rep)) as tmp:
+            with atomic_file(self.entry_path(item)) as tmp:
                 tmp.write_bytes(json.dumps(sums).encode("ascii") + b"\n" + body)
 
     def remove(self) -> None:

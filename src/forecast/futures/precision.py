@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from forecast.core.errors import InputError
 from forecast.futures.montecarlo import Run, run_replications
+from forecast.futures.settings import Compute, Draws
 from forecast.scenario import qmc
 
 #: absolute floor of a probability's standard error (see the module docstring)
@@ -115,10 +116,11 @@ def figures(summary: dict, rel: float, floor: float) -> list[Figure]:
     return out
 
 
-def run_until_precise(scenario, *, seed: int, rel: float, floor: float = FLOOR, first: int = FIRST,
-                      max_reps: int = MAX_REPS, checkpoint: Path, resume: bool = False,
-                      progress: Callable[[int, int], None] | None = None, **kwargs) -> tuple[Run, Precision]:
-    """Run batches of replications until `figures` are all within tolerance (or `max_reps`)."""
+def run_until_precise(scenario, *, rel: float, floor: float = FLOOR, first: int = FIRST, max_reps: int = MAX_REPS,
+                      checkpoint: Path, draws: Draws, compute: Compute,
+                      on_start: Callable[[int, int], None] | None = None, **kwargs) -> tuple[Run, Precision]:
+    """Run batches of replications until `figures` are all within tolerance (or `max_reps`);
+    `kwargs` as `run_replications`'s. `on_start` is told of the first batch only."""
     check_request(rel, floor, first, max_reps)
     prec = Precision(rel, floor, max_reps)
     spec = {"target": rel, "floor": floor, "first": first, "max_reps": max_reps}
@@ -127,9 +129,9 @@ def run_until_precise(scenario, *, seed: int, rel: float, floor: float = FLOOR, 
     n = first
     t0, computed = time.perf_counter(), 0
     while True:
-        run = run_replications(scenario, seed=seed, reps=n, checkpoint=checkpoint, resume=resume, precision=spec,
-                               progress=progress, **kwargs)
-        resume = True   # later batches continue the same checkpoint
+        run = run_replications(scenario, reps=n, checkpoint=checkpoint, draws=draws, compute=compute, precision=spec,
+                               on_start=on_start, **kwargs)
+        compute, on_start = replace(compute, resume=True), None   # later batches continue the same checkpoint
         computed += run.info.computed
         prec.batches.append(n)
         prec.figures = figures(run.aggregate.summary, rel, floor)
@@ -140,5 +142,5 @@ def run_until_precise(scenario, *, seed: int, rel: float, floor: float = FLOOR, 
             return run, prec
         want = max(f.needed(n) for f in prec.figures)
         n = min(max_reps, max(n + first, min(GROWTH * n, math.ceil(1.1 * want))))
-        if kwargs.get("sampling", "random") != "random":
+        if draws.sampling != "random":
             n = min(max_reps, qmc.balanced(n))

@@ -20,6 +20,7 @@ import numpy as np
 
 from forecast.core.serialise import plain
 from forecast.core.version import VERSION
+from forecast.futures.settings import Draws
 
 
 def scenario_spec(scenario) -> dict:
@@ -56,9 +57,10 @@ def now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def provenance(scenario, *, seed: int, reps: int, uncertain: bool, backend: str, started: str, ended: str,
-               fixed=frozenset(), argv: list[str] | None = None, scenario_file: str, extra: dict | None = None) -> dict:
-    """The record of a run for provenance.json (`argv`: the command line, program name first)."""
+def provenance(scenario, *, draws: Draws, reps: int, backend: str, started: str, ended: str,
+               argv: list[str] | None = None, scenario_file: str, extra: dict | None = None) -> dict:
+    """The record of a run for provenance.json (`draws`: how its futures drew; `argv`: the
+    command line, program name first)."""
     argv = list(sys.argv if argv is None else argv)
     return {
         "tool": "forecast",
@@ -72,10 +74,10 @@ def provenance(scenario, *, seed: int, reps: int, uncertain: bool, backend: str,
             "sha256": scenario_hash(scenario),
             "file": scenario_file,
         },
-        "seed": seed,
+        "seed": draws.seed,
         "reps": reps,
-        "uncertain_parameters": uncertain,
-        "fixed_parameters": sorted(fixed),
+        "uncertain_parameters": draws.uncertain,
+        "fixed_parameters": sorted(draws.fixed),
         "backend": backend,
         "started": started,
         "ended": ended,

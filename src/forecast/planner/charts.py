@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from forecast.display import fonts  # noqa: E402
+
 _METADATA = {"Software": None}
 WAN = 10_000.0
 
@@ -22,6 +24,7 @@ def _save(fig, path: Path) -> None:
     plt.close(fig)
 
 
+@fonts.latin_first  # a Chinese name in a label: its glyphs, not boxes
 def delta_chart(long: pd.DataFrame, summary: dict, path: Path) -> None:
     """Policy-period difference (万元) by rule, one bar per reform, with the 5–95 % band of the
     paired difference across futures."""
@@ -47,6 +50,7 @@ def delta_chart(long: pd.DataFrame, summary: dict, path: Path) -> None:
     _save(fig, path)
 
 
+@fonts.latin_first
 def cost_effect_chart(long: pd.DataFrame, effect: pd.DataFrame, path: Path) -> None:
     """For each forecast target: each reform's mean extra cost (万元) against its mean effect,
     with ±1.645 paired standard errors (a 90 % interval of the mean) on both."""
@@ -67,6 +71,7 @@ def cost_effect_chart(long: pd.DataFrame, effect: pd.DataFrame, path: Path) -> N
     _save(fig, path)
 
 
+@fonts.latin_first
 def frontier_chart(sweep: pd.DataFrame, targets: list, path: Path) -> None:
     """Sweep points: mean policy-period outlay against each target's P(met), the cheapest point
     for each probability joined (the frontier)."""
@@ -85,6 +90,7 @@ def frontier_chart(sweep: pd.DataFrame, targets: list, path: Path) -> None:
     _save(fig, path)
 
 
+@fonts.latin_first
 def heatmap_chart(sweep: pd.DataFrame, keys: list, column: str, title: str, path: Path) -> None:
     """A two-dimensional sweep: `column` over the grid of the two varied keys."""
     grid = sweep.pivot_table(index=keys[1], columns=keys[0], values=column, aggfunc="first")

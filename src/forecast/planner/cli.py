@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 
 from forecast.cli.options import (add_backend_options, add_pinning_options, add_seed_option, add_set_option,
-                                  backend_of, check_count, fix_keys, fixed_of, progress_bar, set_items)
+                                  check_count, compute_of, draws_of, interrupted, progress_bar, set_items)
 from forecast.core.errors import InputError
 
 SCENARIO_HELP = "a scenario: a place folder (scenarios/huishan), a scenario file, or a reform overlay"
@@ -59,19 +59,21 @@ def compare_main(args) -> int:
     else:
         raise InputError("compare", "REFORM", "nothing to compare with the base",
                          "one or more reform files, or --set KEY=VALUE to make one")
-    fixed = fixed_of(base, args)
+    draws = draws_of(args, base)
     out = Path(args.out) if args.out else Path("results") / f"compare-{base.name}"
-    backend = backend_of(args)
-    with progress_bar(args.quiet, "replications") as progress:
-        c = compare(base, reforms, seed=args.seed, reps=args.reps, out=out, uncertain=not args.central, fixed=fixed,
-                    backend=backend, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
-                    argv=args.argv, progress=progress)
+    compute = compute_of(args)
+    try:
+        with progress_bar(args.quiet, "replications") as progress:
+            c = compare(base, reforms, reps=args.reps, out=out, draws=draws, compute=compute.with_progress(progress),
+                        argv=args.argv)
+    except KeyboardInterrupt:
+        return interrupted(out, "items (scenarios × replications)", (len(reforms) + 1) * args.reps)
     con = console()
     for r in reforms:
         con.print(comparison_table(c.long, r.name, base, args.reps))
         for line in effect_lines(c.effectiveness, c.deadweight, r.name):
             con.print(line)
-    con.print(f"{len(reforms) + 1} scenarios × {args.reps} paired replications with the {backend} backend in "
+    con.print(f"{len(reforms) + 1} scenarios × {args.reps} paired replications with the {compute.backend} backend in "
               f"{c.seconds:,.1f} s; written to {out}/ (forecast report {out} adds the planner's report)")
     return 0
 
@@ -101,13 +103,16 @@ def sweep_main(args) -> int:
         raise InputError("--vary", "", "nothing to vary", "--vary KEY=LOW:HIGH:STEPS (once or twice)")
     vary = [parse_vary(v, steps=True) for v in args.vary]
     sets = set_items(args)
-    name = load_scenario(args.scenario, sets).name
-    out = Path(args.out) if args.out else Path("results") / f"sweep-{name}"
-    backend = backend_of(args)
-    with progress_bar(args.quiet, "scenarios × replications") as progress:
-        s = sweep(args.scenario, vary, sets=sets, seed=args.seed, reps=args.reps, out=out,
-                  uncertain=not args.central, fixed_keys=fix_keys(args), backend=backend, workers=args.workers,
-                  scheduler=args.scheduler, resume=args.resume, argv=args.argv, progress=progress)
+    base = load_scenario(args.scenario, sets)
+    draws = draws_of(args, base)
+    out = Path(args.out) if args.out else Path("results") / f"sweep-{base.name}"
+    compute = compute_of(args)
+    try:
+        with progress_bar(args.quiet, "scenarios × replications") as progress:
+            s = sweep(args.scenario, vary, sets=sets, reps=args.reps, out=out, draws=draws,
+                      compute=compute.with_progress(progress), argv=args.argv)
+    except KeyboardInterrupt:
+        return interrupted(out, "items (scenarios × replications)")
     t = Table(title=f"sweep of {', '.join(v.key for v in vary)}: {args.reps} paired replications per point",
               title_justify="left")
     targets = [x["id"] for x in s.summary["targets"] if not x["set_by"]]
@@ -123,7 +128,7 @@ def sweep_main(args) -> int:
                   "–" if not math.isfinite(dw) else f"{dw:.0%}")
     con = console()
     con.print(t)
-    con.print(f"{len(s.table)} points and the base × {args.reps} replications with the {backend} backend in "
+    con.print(f"{len(s.table)} points and the base × {args.reps} replications with the {compute.backend} backend in "
               f"{s.seconds:,.1f} s; written to {out}/")
     return 0
 
@@ -152,21 +157,18 @@ def optimise_main(args) -> int:
     from forecast.display.console import console
     from forecast.scenario.settings import parse_vary
 
-    if args.resume:
-        raise InputError("--resume", "", "optimise does not resume (its batches are short and checkpointed in a "
-                         "temporary folder)", "run it again without --resume")
+    compute = compute_of(args)
     vary = [parse_vary(item, steps=False) for item in args.vary]
-    backend = backend_of(args)
     with progress_bar(args.quiet, "replications") as progress:
         r = optimise(args.scenario, target=args.target, probability=args.probability, vary=vary,
-                     within_returns=args.within_returns, reps=args.reps, max_evals=args.max_evals, seed=args.seed,
-                     sets=set_items(args), uncertain=not args.central, backend=backend, workers=args.workers,
-                     scheduler=args.scheduler, out=args.out, argv=args.argv, progress=progress)
+                     within_returns=args.within_returns, reps=args.reps, max_evals=args.max_evals,
+                     sets=set_items(args), out=args.out, draws=draws_of(args),
+                     compute=compute.with_progress(progress), argv=args.argv)
     con = console()
     if r.optimum is not None:
         con.print(optimum_table(r, args.target, args.within_returns is not None))
     con.print(r.verdict)
-    con.print(f"{len(r.search.candidates)} candidates × {args.reps} replications with the {backend} backend in "
+    con.print(f"{len(r.search.candidates)} candidates × {args.reps} replications with the {compute.backend} backend in "
               f"{r.seconds:,.1f} s; written to {r.out}/")
     return 0
 

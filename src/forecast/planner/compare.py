@@ -13,7 +13,6 @@ import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -25,6 +24,7 @@ from forecast.futures.aggregate import aggregate
 from forecast.futures.checkpoint import checkpoint_dir
 from forecast.planner.paired import Paired, run_paired
 from forecast.futures.provenance import now, provenance, scenario_hash
+from forecast.futures.settings import Compute, Draws
 from forecast.futures.statistics import TOTAL, rounded
 from forecast.scenario.scenario import Scenario
 
@@ -82,11 +82,10 @@ def headline(long: pd.DataFrame, effect: pd.DataFrame, dead: pd.DataFrame, refor
     return out
 
 
-def compare(base: Scenario, reforms: list, *, seed: int = 0, reps: int, out: str | Path, uncertain: bool = True,
-            fixed: frozenset = frozenset(), backend: str = "processes", workers: int | None = None,
-            scheduler: str | None = None, resume: bool = False, argv: list[str] | None = None,
-            progress: Callable[[int, int], None] | None = None) -> Comparison:
-    """Each reform against the base on `reps` paired replications; writes the comparison folder."""
+def compare(base: Scenario, reforms: list, *, reps: int, out: str | Path, draws: Draws = Draws(),
+            compute: Compute = Compute(), argv: list[str] | None = None) -> Comparison:
+    """Each reform against the base on `reps` paired replications; writes the comparison folder.
+    `draws`: the seed, --central and --fix; `compute`: the backend, resume and progress."""
     if reps < 2:
         raise InputError("--reps", "", f"{reps} replications", "a whole number ≥ 2 (a difference needs its error)")
     if not reforms:
@@ -94,40 +93,43 @@ def compare(base: Scenario, reforms: list, *, seed: int = 0, reps: int, out: str
     scenarios = [base, *reforms]
     _check_names(scenarios)
     t0, started = time.perf_counter(), now()
-    paired = run_paired(scenarios, seed=seed, reps=reps, checkpoint=checkpoint_dir(out), uncertain=uncertain,
-                        fixed=fixed, backend=backend, workers=workers, scheduler=scheduler, resume=resume,
-                        progress=progress)
-    long = pd.concat([cmp.long_table(paired, j) for j in range(1, len(scenarios))], ignore_index=True)
-    effect = pd.concat([cmp.effectiveness(paired, j) for j in range(1, len(scenarios))], ignore_index=True)
-    dead = pd.concat([cmp.deadweight(paired, j) for j in range(1, len(scenarios))], ignore_index=True)
+    paired = run_paired(scenarios, reps=reps, checkpoint=checkpoint_dir(out), draws=draws, compute=compute)
+    long, effect, dead = tables(paired)
     seconds = time.perf_counter() - t0
+    seed = draws.seed
     summary = {"kind": "compare", "base": _about(base), "reforms": [_about(s) for s in reforms], "seed": seed,
-               "reps": reps, "uncertain_parameters": uncertain, "fixed_parameters": sorted(fixed),
+               "reps": reps, "uncertain_parameters": draws.uncertain, "fixed_parameters": sorted(draws.fixed),
                "common_random_numbers": f"replication r of every scenario uses SeedSequence({seed}).spawn({reps})[r]",
                "headline": {s.name: headline(long, effect, dead, s.name, base) for s in reforms},
                "method": METHOD, "seconds": round(seconds, 1)}
-    runs = {s.name: _results_writer(s, records, seed, uncertain, fixed, backend, started, argv)
+    runs = {s.name: _results_writer(s, records, draws, compute.backend, started, argv)
             for s, records in zip(scenarios, paired.records)}
     write_comparison(out, long=long, effect=effect, dead=dead, summary=summary, runs=runs,
-                     provenance=lambda: provenance(base, seed=seed, reps=reps, uncertain=uncertain, fixed=fixed,
-                                                   backend=backend, started=started, ended=now(), argv=argv,
+                     provenance=lambda: provenance(base, draws=draws, reps=reps, backend=compute.backend,
+                                                   started=started, ended=now(), argv=argv,
                                                    scenario_file="runs/*/scenario.resolved.toml",
-                                                   extra={"kind": "compare", "workers": workers,
+                                                   extra={"kind": "compare", "workers": compute.workers,
                                                           "scenarios": [_about(s) for s in scenarios],
                                                           "resumed_items": paired.resumed}))
     return Comparison(long, effect, dead, summary, paired, seconds)
+
+
+def tables(paired: Paired) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every scenario against the base: the long table, effectiveness and deadweight (`comparison.py`)."""
+    return tuple(pd.concat([table(paired, j) for j in range(1, len(paired.scenarios))], ignore_index=True)
+                 for table in (cmp.long_table, cmp.effectiveness, cmp.deadweight))
 
 
 def _about(s: Scenario) -> dict:
     return {"name": s.name, "title": s.title, "file": str(s.path), "sha256": scenario_hash(s)}
 
 
-def _results_writer(scenario, records, seed, uncertain, fixed, backend, started, argv):
+def _results_writer(scenario, records, draws, backend, started, argv):
     def write(folder: Path) -> None:
-        agg = aggregate(scenario, records, seed, uncertain, sorted(fixed))
-        write_results(agg, folder, lambda: provenance(scenario, seed=seed, reps=len(records), uncertain=uncertain,
-                                                       fixed=fixed, backend=backend, started=started, ended=now(),
-                                                       argv=argv, scenario_file="scenario.resolved.toml",
+        agg = aggregate(scenario, dict(enumerate(records)), draws)
+        write_results(agg, folder, lambda: provenance(scenario, draws=draws, reps=len(records), backend=backend,
+                                                       started=started, ended=now(), argv=argv,
+                                                       scenario_file="scenario.resolved.toml",
                                                        extra={"part_of": "a paired comparison (../../compare.json)"}))
     return write
 

@@ -8,7 +8,7 @@ probability, searched on common random numbers and checked out of sample; writes
     r.optimum, r.out_of_sample, r.verdict
 
 The search itself is `planner/search.py` (method and limits in its docstring); here each batch
-of candidates is one paired run (`runs.paired.run_paired`, no repricing) of the scenario with
+of candidates is one paired run (`planner.paired.run_paired`, no repricing) of the scenario with
 the candidates' settings, on replications 0 … N−1, checkpointed in a temporary folder beside
 the output that is removed afterwards. The cheapest feasible candidate is then re-run on
 replications N … 2N−1 (out of sample). No feasible candidate is an answer, not an error: the
@@ -21,7 +21,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -31,6 +30,7 @@ from forecast.planner.optimum_files import optimum_overlay, points_table, write_
 from forecast.planner import search as opt
 from forecast.planner.paired import run_paired
 from forecast.futures.provenance import now, provenance, scenario_hash
+from forecast.futures.settings import Compute, Draws
 from forecast.scenario.scenario import load_scenario
 from forecast.scenario.settings import Vary, lookup, parse_sets
 
@@ -101,13 +101,17 @@ def check_inputs(scenario_path, target: str, probability: float, vary: list, wit
 
 
 def optimise(scenario_path: str | Path, *, target: str, probability: float, vary: list[Vary],
-             within_returns: float | None = None, reps: int = 40, max_evals: int = 24, seed: int = 0, sets=(),
-             uncertain: bool = True, backend: str = "processes", workers: int | None = None,
-             scheduler: str | None = None, out: str | Path, argv: list[str] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> OptimumResult:
+             within_returns: float | None = None, reps: int = 40, max_evals: int = 24, sets=(), out: str | Path,
+             draws: Draws = Draws(), compute: Compute = Compute(), argv: list[str] | None = None) -> OptimumResult:
     """Search the box of `vary` for the cheapest setting with P(target met) ≥ probability (and
-    P(within the fund's returns) ≥ within_returns), re-estimate it out of sample, write `out`."""
+    P(within the fund's returns) ≥ within_returns), re-estimate it out of sample, write `out`.
+    `draws`: the seed and --central; `compute`: the backend and progress (no resume: each batch
+    is short and checkpointed in a temporary folder)."""
+    if compute.resume:
+        raise InputError("--resume", "", "optimise does not resume (its batches are short and checkpointed in a "
+                         "temporary folder)", "run it again without --resume")
     sets = parse_sets(sets)
+    seed = draws.seed
     scenario, ti = check_inputs(scenario_path, target, probability, vary, within_returns, reps, max_evals, sets)
     out = Path(out)
     t0, started = time.perf_counter(), now()
@@ -121,9 +125,8 @@ def optimise(scenario_path: str | Path, *, target: str, probability: float, vary
 
     def estimates(settings: list, first_rep: int) -> list:
         batches[0] += 1
-        paired = run_paired(scenarios_of(settings), seed=seed, reps=reps, checkpoint=work / f"batch-{batches[0]}",
-                            uncertain=uncertain, reprice=False, first_rep=first_rep, backend=backend,
-                            workers=workers, scheduler=scheduler, progress=progress)
+        paired = run_paired(scenarios_of(settings), reps=reps, checkpoint=work / f"batch-{batches[0]}", draws=draws,
+                            compute=compute, reprice=False, first_rep=first_rep)
         return [opt.measure(recs, sc, ti, within_returns is not None)
                 for recs, sc in zip(paired.records, paired.scenarios)]
 
@@ -148,7 +151,7 @@ def optimise(scenario_path: str | Path, *, target: str, probability: float, vary
         "cost": "expected cash outlay of the policy period (years " + ", ".join(
             str(y) for y, i in zip(scenario.years, scenario.policy.in_period(scenario.years)) if i) + "), yuan",
         "vary": [{"key": v.key, "low": v.low, "high": v.high, "whole_numbers": v.integer} for v in vary],
-        "reps": reps, "seed": seed, "uncertain_parameters": uncertain, "max_evals": max_evals,
+        "reps": reps, "seed": seed, "uncertain_parameters": draws.uncertain, "max_evals": max_evals,
         "evaluated": len(found.candidates),
         "search_replications": [0, reps - 1],
         "method": opt.METHOD,
@@ -171,10 +174,10 @@ def optimise(scenario_path: str | Path, *, target: str, probability: float, vary
                                   probability)
     write_optimum(out, points=points, summary=summary, overlay=overlay, target=tgt.id, probability=probability,
                   best_index=found.best.index if found.best else None,
-                  provenance=lambda: provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, backend=backend,
+                  provenance=lambda: provenance(scenario, draws=draws, reps=reps, backend=compute.backend,
                                                 started=started, ended=now(), argv=argv,
                                                 scenario_file=str(scenario.path),
-                                                extra={"kind": "optimise", "workers": workers,
+                                                extra={"kind": "optimise", "workers": compute.workers,
                                                        "seconds": round(seconds, 1)}))
     return OptimumResult(points, found, found.best, oos, meets, verdict, summary, out, seconds)
 

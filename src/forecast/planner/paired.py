@@ -15,27 +15,25 @@ The base's replication also prices its own events under each other scenario's ru
 (`repriced`): what the reform would pay for what happens anyway. The deadweight of a reform is
 that minus what the base pays: the extra money that buys nothing extra (`comparison.py`).
 
-Work items are numbered i = k × reps + r (scenario k, replication r) so that the backends and
-the checkpoint see one list; each finished item is saved at once and a run resumes where it
-stopped.
+Work items are numbered i = k × reps + r (scenario k, replication r): one job for the runner
+(`futures/jobs.py`), each finished item saved at once, so a run resumes where it stopped.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from forecast.core.errors import InputError
 from forecast.policy.payouts import outlays_by_year
-from forecast.futures import backends
+from forecast.futures import jobs
 from forecast.futures.checkpoint import Checkpoint
 from forecast.futures.provenance import scenario_hash
-from forecast.futures.summary import Record, reduce_result
-from forecast.futures.simulate import priced, replication_seed, simulate
+from forecast.futures.settings import Compute, Draws
+from forecast.futures.simulate import draw_values, priced
+from forecast.futures.summary import Summary, reduce_result, simulate_drawn, years_by_columns
 from forecast.scenario.scenario import Scenario
 
 
@@ -44,30 +42,26 @@ class PairedTask:
     """What every work item shares (sent once to each worker): the scenarios (the base first)."""
 
     scenarios: tuple
-    seed: int
+    draws: Draws
     reps: int
-    uncertain: bool = True
-    fixed: frozenset = frozenset()
     reprice: bool = True          # the base's replications price their events under the others' rules
     first_rep: int = 0            # replications first_rep … first_rep + reps − 1 (optimise: fresh ones)
 
 
 @dataclass
-class ItemRecord:
-    """One work item: scenario k's replication, and for the base its events repriced."""
+class PairedSummary:
+    """One work item: scenario k's replication summarised and, for the base, its events priced
+    under each other scenario's rules."""
 
-    rep: int                      # the item number i = k × reps + r (named so for the backends)
-    record: Record
+    summary: Summary
     repriced: dict                # scenario index j → years × rules of j, yuan (base items only)
 
     def to_json(self) -> dict:
-        return {"rep": self.rep, "record": self.record.to_json(),
-                "repriced": {str(j): a.tolist() for j, a in self.repriced.items()}}
+        return {"summary": self.summary.to_json(), "repriced": {str(j): a.tolist() for j, a in self.repriced.items()}}
 
     @classmethod
-    def from_json(cls, d: dict) -> "ItemRecord":
-        return cls(int(d["rep"]), Record.from_json(d["record"]),
-                   {int(j): np.asarray(a, dtype=float) for j, a in d["repriced"].items()})
+    def from_json(cls, d: dict) -> "PairedSummary":
+        return cls(Summary.from_json(d["summary"]), {int(j): years_by_columns(a) for j, a in d["repriced"].items()})
 
 
 @dataclass
@@ -75,42 +69,39 @@ class Paired:
     """The replications of every scenario, in replication order, and the base's repricings."""
 
     scenarios: tuple
-    seed: int
+    draws: Draws
     reps: int
-    uncertain: bool
-    fixed: frozenset
-    records: list                 # [k][r] → Record
+    records: list                 # [k][r] → Summary of scenario k's replication first_rep + r
     repriced: dict                # j → reps × years × rules of scenario j (yuan); empty without repricing
     resumed: int = 0
     first_rep: int = 0
 
+    @property
+    def seed(self) -> int:
+        """The run's seed (the comparison's bootstrap resamples are drawn from it)."""
+        return self.draws.seed
 
-def values_of(scenario: Scenario, seed: int, rep: int, uncertain: bool, fixed: frozenset):
-    """The parameter values replication `rep` draws for a scenario (as `simulate` does)."""
-    param_ss, _ = replication_seed(seed, rep).spawn(2)
-    return scenario.resolve(param_ss if uncertain else None, fixed)
 
-
-def run_item(task: PairedTask, i: int) -> ItemRecord:
+def run_item(task: PairedTask, i: int) -> PairedSummary:
     """Simulate work item i (runs on a worker)."""
     k, r = divmod(i, task.reps)
     rep = task.first_rep + r
-    result = simulate(task.scenarios[k], task.seed, rep, uncertain=task.uncertain, fixed=task.fixed)
-    record = reduce_result(result)
-    record.rep = r
+    result = simulate_drawn(task.scenarios[k], task.draws, rep)
+    summary = reduce_result(result)
     repriced = {}
     if k == 0 and task.reprice:
         for j, other in enumerate(task.scenarios[1:], start=1):
-            repriced[j] = reprice(result, record, other, task, rep)
-    return ItemRecord(i, record, repriced)
+            repriced[j] = reprice(result, summary, other, task, rep)
+    return PairedSummary(summary, repriced)
 
 
-def reprice(result, record: Record, other: Scenario, task: PairedTask, rep: int) -> np.ndarray:
+def reprice(result, summary: Summary, other: Scenario, task: PairedTask, rep: int) -> np.ndarray:
     """The base's events priced under another scenario's rules (years × that scenario's cash
     rules, yuan). Only the rules that differ are priced again — a rule's payouts depend on its
     own events, once-only claims and lag alone — the others are the base's own outlays."""
     base = task.scenarios[0]
-    values = values_of(other, task.seed, rep, task.uncertain, task.fixed)
+    values, _ = draw_values(other, task.draws.seed, rep, task.draws.uncertain, task.draws.fixed,
+                            sampling=task.draws.sampling)
     lags, scale, own_scale = values.pay_lag, values.amount_scale, result.values.amount_scale
     own = base.policy.rule_ids()
     same = {r.id for r in other.policy.rules
@@ -121,7 +112,7 @@ def reprice(result, record: Record, other: Scenario, task: PairedTask, rep: int)
     out = np.zeros((len(base.years), len(ids)))
     for c, rid in enumerate(ids):
         if rid in same:
-            out[:, c] = record.outlays[:, own.index(rid)]
+            out[:, c] = summary.outlays[:, own.index(rid)]
     if changed:
         ledger = priced(result.events, replace(other.policy, rules=changed), values)
         table = outlays_by_year(ledger, ids, base.years)
@@ -140,41 +131,25 @@ def check_comparable(base: Scenario, other: Scenario, label: str) -> None:
         raise InputError(label, "targets", "has other targets than the base", "the base scenario's targets")
 
 
-def run_paired(scenarios, *, seed: int, reps: int, checkpoint: Path, uncertain: bool = True,
-               fixed: frozenset = frozenset(), reprice: bool = True, first_rep: int = 0,
-               backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
-               resume: bool = False, progress: Callable[[int, int], None] | None = None) -> Paired:
-    """Run (or resume) `reps` paired replications of each scenario (scenarios[0] the base)."""
+def run_paired(scenarios, *, reps: int, checkpoint: Path, draws: Draws, compute: Compute, reprice: bool = True,
+               first_rep: int = 0) -> Paired:
+    """Run (or, with `compute.resume`, resume) `reps` paired replications of each scenario
+    (scenarios[0] the base)."""
     scenarios = tuple(scenarios)
+    draws.refuse("a paired comparison", "sampling")
     for s in scenarios[1:]:
         check_comparable(scenarios[0], s, str(s.path))
-    task = PairedTask(scenarios, seed, reps, uncertain, frozenset(fixed), reprice, first_rep)
-    n = len(scenarios) * reps
-    cp = Checkpoint(checkpoint)
     joint = hashlib.sha256("".join(scenario_hash(s) for s in scenarios).encode()).hexdigest()
-    # the checkpoint's entries are the work items, n of them (it keeps the entries below "reps")
-    meta = {"scenario": scenarios[0].name, "scenario_sha256": joint, "seed": seed, "reps": n,
-            "replications_per_scenario": reps, "uncertain": uncertain, "fixed": sorted(fixed),
-            "keep_ledgers": False, "kind": "paired", "first_rep": first_rep, "reprice": reprice}
-    saved = cp.resume(meta) if resume else cp.start(meta)
-    for i, why in sorted(cp.damaged.items()):
-        backends.stderr_note(f"checkpoint entry of item {i} in {cp.folder}/ is damaged ({why}); it is recomputed")
-    items = {int(i): ItemRecord.from_json(d) for i, d in saved.items()}
-    resumed = len(items)
-    if progress:
-        progress(len(items), n)
-    todo = [i for i in range(n) if i not in items]
-    with contextlib.closing(backends.run(run_item, task, todo, backend=backend, workers=workers,
-                                         scheduler=scheduler)) as finished:
-        for item in finished:
-            cp.save(item.rep, item.to_json(), None)
-            items[item.rep] = item
-            if progress:
-                progress(len(items), n)
-    records = [[items[k * reps + r].record for r in range(reps)] for k in range(len(scenarios))]
+    meta = {"kind": "paired", "scenario": scenarios[0].name, "scenario_sha256": joint, **draws.to_json(),
+            "reps": reps, "first_rep": first_rep, "reprice": reprice}
+    saving = jobs.Saving(Checkpoint(checkpoint), meta, PairedSummary.to_json, PairedSummary.from_json)
+    done = jobs.run(run_item, PairedTask(scenarios, draws, reps, reprice, first_rep), range(len(scenarios) * reps),
+                    compute, saving=saving)
+    items = done.outcomes
+    summaries = [[items[k * reps + r].summary for r in range(reps)] for k in range(len(scenarios))]
     repriced = {}
     if reprice:
         for j in range(1, len(scenarios)):
             repriced[j] = np.stack([items[r].repriced[j] for r in range(reps)])
-    cp.remove()
-    return Paired(scenarios, seed, reps, uncertain, frozenset(fixed), records, repriced, resumed, first_rep)
+    saving.checkpoint.remove()
+    return Paired(scenarios, draws, reps, summaries, repriced, done.resumed, first_rep)

@@ -8,7 +8,7 @@ year is covered by the fund's returns: no shortfall of the returns account, `mod
 ≥ Q. Both probabilities and the cost are estimated from the same N replications.
 
 Method. Every candidate is evaluated on the **same** replications 0 … N−1 of the seed
-(common random numbers, `runs.paired`), so two candidates differ by their setting, not by
+(common random numbers, `planner/paired.py`), so two candidates differ by their setting, not by
 chance, and a search step is not misled by noise between candidates. The evaluator is a
 function given to `search` (the facade runs many candidates in one paired run):
 
@@ -113,23 +113,23 @@ def _proportion(x: np.ndarray) -> tuple[float, float]:
     return p, math.sqrt(p * (1.0 - p) / len(x))
 
 
-def measure(records, scenario, target_index: int, within: bool) -> Estimate:
-    """The estimate of one setting from its replications (`runs.record.Record`s): policy-period
+def measure(summaries, scenario, target_index: int, within: bool) -> Estimate:
+    """The estimate of one setting from its replications' summaries (`futures/summary.py`): policy-period
     cash outlays, whether the target is met, and (with `within`) whether the fund's returns
     account has no shortfall in any policy year (`model.fund.fund_paths`, per replication with
     its drawn principal, return rate and top-up)."""
     inside = scenario.policy.in_period(scenario.years)
     target = scenario.targets[target_index]
-    by_year = np.stack([r.outlays.sum(axis=1) for r in records])            # reps × years
+    by_year = np.stack([r.outlays.sum(axis=1) for r in summaries])          # reps × years
     cost = by_year[:, inside].sum(axis=1)
-    met = np.array([bool(target.met(float(r.targets[target_index]))) for r in records], dtype=float)
-    n = len(records)
+    met = np.array([bool(target.met(float(r.targets[target_index]))) for r in summaries], dtype=float)
+    n = len(summaries)
     se = float(cost.std(ddof=1) / math.sqrt(n)) if n > 1 else float("nan")
     p, p_se = _proportion(met)
     if not within:
         return Estimate(n, float(cost.mean()), se, p, p_se)
     fund = scenario.resolve(None).fund
-    par = [r.params for r in records]
+    par = [r.params for r in summaries]
     paths = fundlib.account(by_year, fund.kind, lambda key: [d[f"fund.{key}"] for d in par], fund.draw_on_principal)
     ok = (~paths.shortfall[:, inside].any(axis=1)).astype(float)
     q, q_se = _proportion(ok)

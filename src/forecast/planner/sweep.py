@@ -1,10 +1,11 @@
 """`sweep`: a 1- or 2-D grid of settings, each point compared with the base on paired
 replications, written as a folder a planner reads as a frontier of cost against effect.
 
+    from forecast.futures.settings import Draws
     from forecast.planner.sweep import sweep
     from forecast.scenario.settings import parse_vary
     s = sweep("scenarios/huishan.toml", [parse_vary("rules.HS-A8a.amount=1000:6000:6", True)], reps=20,
-              out="results/sweep")
+              out="results/sweep", draws=Draws(seed=0))
     s.table        # one row per point: the varied values, outlay band, P(met), cost-effectiveness
 
 Every point is the base scenario with the varied keys set (`--vary KEY=LOW:HIGH:STEPS`, on
@@ -26,17 +27,17 @@ import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from forecast.core.atomic import atomic_dir
 from forecast.core.errors import InputError
 from forecast.planner.files import METHOD
-from forecast.planner import comparison as cmp
+from forecast.planner.compare import tables
 from forecast.futures.checkpoint import checkpoint_dir
 from forecast.planner.paired import run_paired
 from forecast.futures.provenance import now, provenance, write_provenance
+from forecast.futures.settings import Compute, Draws
 from forecast.futures.statistics import TOTAL
 from forecast.scenario.scenario import load_scenario
 from forecast.scenario.settings import parse_sets
@@ -66,16 +67,15 @@ def grid_points(vary: list) -> list[tuple]:
     return points
 
 
-def sweep(path: str | Path, vary: list, *, sets=(), seed: int = 0, reps: int, out: str | Path,
-          uncertain: bool = True, fixed_keys=(), backend: str = "processes", workers: int | None = None,
-          scheduler: str | None = None, resume: bool = False, argv: list[str] | None = None,
-          progress: Callable[[int, int], None] | None = None) -> SweepResult:
-    """Every grid point against the base (the scenario with `sets`) on `reps` paired replications."""
+def sweep(path: str | Path, vary: list, *, sets=(), reps: int, out: str | Path, draws: Draws = Draws(),
+          compute: Compute = Compute(), argv: list[str] | None = None) -> SweepResult:
+    """Every grid point against the base (the scenario with `sets`) on `reps` paired replications.
+    `draws`: the seed, --central and --fix (parameter paths of the base); `compute`: the
+    backend, resume and progress."""
     if reps < 2:
         raise InputError("--reps", "", f"{reps} replications", "a whole number ≥ 2 (a difference needs its error)")
     sets = parse_sets(sets)
     base = load_scenario(path, sets)
-    fixed = base.fixed_parameters(list(fixed_keys)) if fixed_keys else frozenset()
     points = grid_points(vary)
     scenarios = [base]
     for i, values in enumerate(points):
@@ -83,26 +83,21 @@ def sweep(path: str | Path, vary: list, *, sets=(), seed: int = 0, reps: int, ou
         label = ", ".join(f"{v.key}={x:g}" for v, x in zip(vary, values))
         scenarios.append(replace(s, name=f"point-{i:03d}", title=f"{base.title} ({label})"))
     t0, started = time.perf_counter(), now()
-    paired = run_paired(scenarios, seed=seed, reps=reps, checkpoint=checkpoint_dir(out), uncertain=uncertain,
-                        fixed=fixed, backend=backend, workers=workers, scheduler=scheduler, resume=resume,
-                        progress=progress)
-    js = range(1, len(scenarios))
-    long = pd.concat([cmp.long_table(paired, j) for j in js], ignore_index=True)
-    effect = pd.concat([cmp.effectiveness(paired, j) for j in js], ignore_index=True)
-    dead = pd.concat([cmp.deadweight(paired, j) for j in js], ignore_index=True)
+    paired = run_paired(scenarios, reps=reps, checkpoint=checkpoint_dir(out), draws=draws, compute=compute)
+    long, effect, dead = tables(paired)
     table = sweep_table(base, vary, points, long, effect, dead, reps)
     seconds = time.perf_counter() - t0
     summary = {"kind": "sweep", "base": {"name": base.name, "title": base.title, "file": str(path),
                                          "set": [str(s) for s in sets]},
                "vary": [{"key": v.key, "low": v.low, "high": v.high, "steps": v.steps} for v in vary],
-               "points": len(points), "seed": seed, "reps": reps, "uncertain_parameters": uncertain,
-               "fixed_parameters": sorted(fixed),
+               "points": len(points), "seed": draws.seed, "reps": reps, "uncertain_parameters": draws.uncertain,
+               "fixed_parameters": sorted(draws.fixed),
                "targets": [{"id": t.id, "set_by": list(t.set_by), "goal": t.goal} for t in base.targets],
                "method": "Each point is the base with the varied keys set; " + METHOD, "seconds": round(seconds, 1)}
     _write(out, table, long, effect, dead, summary, vary, base,
-           lambda: provenance(base, seed=seed, reps=reps, uncertain=uncertain, fixed=fixed, backend=backend,
-                              started=started, ended=now(), argv=argv, scenario_file=str(path),
-                              extra={"kind": "sweep", "workers": workers, "resumed_items": paired.resumed}))
+           lambda: provenance(base, draws=draws, reps=reps, backend=compute.backend, started=started, ended=now(),
+                              argv=argv, scenario_file=str(path),
+                              extra={"kind": "sweep", "workers": compute.workers, "resumed_items": paired.resumed}))
     return SweepResult(table, long, summary, seconds)
 
 

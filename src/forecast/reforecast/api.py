@@ -1,5 +1,5 @@
 """`run_execution`: re-forecast the rest of a policy from the records actually paid, and
-write the plan's results folder with the execution files in it (`runs.execution`).
+write the plan's results folder with the execution files in it (`reforecast/execution.py`).
 
     import forecast
     from forecast.reforecast.api import run_execution
@@ -12,13 +12,14 @@ Two passes over the replications, on any backend: the plan (the forecast without
 which also measures how many events of each kind the model expects by DATE), then the
 re-forecast with the rates updated by the records. The results folder is the plan's, as
 `forecast run --reps N` writes it, plus execution.csv and its companions
-(`outputs.execution_files`); it appears whole or not at all.
+(`reforecast/files.py`); it appears whole or not at all. Both passes save their replications in
+one checkpoint beside the folder, so an interrupted re-forecast resumes (`Compute.resume`).
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 from forecast.core.errors import InputError
 from forecast.reforecast.files import write_execution
@@ -26,7 +27,9 @@ from forecast.results.folder import write_results
 from forecast.policy.records import read_records
 from forecast.reforecast import execution as exe
 from forecast.futures.aggregate import aggregate
-from forecast.futures.provenance import now
+from forecast.futures.checkpoint import Checkpoint, checkpoint_dir, file_sha256
+from forecast.futures.provenance import now, scenario_hash
+from forecast.futures.settings import Compute, Draws
 from forecast.scenario.scenario import Scenario
 
 
@@ -50,26 +53,31 @@ def check_kinds(records, scenario: Scenario, file: str) -> None:
                          "the kinds of " + scenario.name + ": " + ", ".join(sorted(known)))
 
 
-def run_execution(scenario: Scenario, records_file: str | Path, *, as_of: dt.date, reps: int = 40, seed: int = 0,
-                  out: str | Path, uncertain: bool = True, fixed: frozenset = frozenset(),
-                  backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
-                  argv: list[str] | None = None, progress: Callable[[int, int], None] | None = None,
+def run_execution(scenario: Scenario, records_file: str | Path, *, as_of: dt.date, reps: int = 40, out: str | Path,
+                  draws: Draws = Draws(), compute: Compute = Compute(), argv: list[str] | None = None,
                   update: bool = True) -> exe.Execution:
     """The re-forecast as of DATE from the records in `records_file` (docs/records.md).
-    `update=False` keeps the scenario's rates (records not complete for every kind)."""
+    `update=False` keeps the scenario's rates (records not complete for every kind). `draws`:
+    the seed, --central and --fix; `compute`: the backend, resume (both passes share a
+    checkpoint beside `out`, removed once the folder is written) and progress (of both passes)."""
     from forecast.results.api import folder_provenance
 
     check_as_of(scenario, as_of)
     records = read_records(records_file, scenario.policy)
     check_kinds(records, scenario, str(records_file))
     started = now()
-    common = dict(backend=backend, workers=workers, scheduler=scheduler, progress=progress)
-    plan_items = exe.plan_pass(scenario, as_of, reps=reps, seed=seed, uncertain=uncertain, fixed=fixed, **common)
-    ex = exe.reforecast(scenario, records, as_of, plan_items, seed=seed, uncertain=uncertain, fixed=fixed,
-                        update=update, **common)
-    agg = aggregate(scenario, [i.record for i in plan_items], seed, uncertain, fixed)
+    cp = Checkpoint(checkpoint_dir(out))
+    meta = {"kind": "reforecast", "scenario": scenario.name, "scenario_sha256": scenario_hash(scenario),
+            **draws.to_json(), "reps": reps, "as_of": str(as_of), "records_sha256": file_sha256(records_file),
+            "update": update}
+    plans = exe.plan_pass(scenario, as_of, reps=reps, draws=draws, compute=compute.counting_from(0, 2 * reps),
+                          checkpoint=cp, meta=meta)
+    ex = exe.reforecast(scenario, records, as_of, plans, draws=draws, update=update, checkpoint=cp, meta=meta,
+                        compute=replace(compute, resume=True).counting_from(reps, 2 * reps))
+    agg = aggregate(scenario, {r: p.summary for r, p in enumerate(plans)}, draws)
     agg.summary["execution"] = {"as_of": str(as_of), "records": str(records_file), "file": "execution.csv"}
-    write_results(agg, out, folder_provenance(scenario, seed=seed, reps=reps, uncertain=uncertain, fixed=fixed,
-                                        backend=backend, started=started, argv=argv, workers=workers),
+    write_results(agg, out, folder_provenance(scenario, draws=draws, reps=reps, backend=compute.backend,
+                                              started=started, argv=argv, workers=compute.workers),
                   extra=lambda folder: write_execution(folder, ex, str(records_file)))
+    cp.remove()
     return ex

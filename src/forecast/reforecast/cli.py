@@ -3,7 +3,8 @@ the policy re-forecast from what was actually paid (`forecast.reforecast.api`).
 
 Prints the year's headline ("2026: paid X of a plan of Y; expected year-end Z (90 %: a–b)"),
 the plan against the re-forecast year by year, what the records show against the plan's
-rates, and writes the plan's results folder with execution.csv and its companions.
+rates, and writes the plan's results folder with execution.csv and its companions. An
+interrupted re-forecast leaves its checkpoint beside the folder: `--resume` continues it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import sys
 from pathlib import Path
 
 from forecast.cli.options import (add_backend_options, add_pinning_options, add_seed_option, add_set_option,
-                                  backend_of, check_count, date_arg, fixed_of, progress_bar, set_items)
+                                  check_count, compute_of, date_arg, draws_of, interrupted, progress_bar,
+                                  set_items)
 
 DEFAULT_REPS = 40
 SCENARIO_HELP = "a scenario: a place folder (scenarios/huishan), a scenario file, or a reform overlay"
@@ -35,7 +37,7 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--out", help="results folder of the plan, with the execution files (default results/<scenario name>)")
     add_pinning_options(p)
     add_set_option(p)
-    add_backend_options(p, resume=False)
+    add_backend_options(p)
     p.set_defaults(func=main)
 
 
@@ -49,21 +51,17 @@ def main(args) -> int:
     from forecast.scenario.scenario import load_scenario
 
     check_count("--reps", args.reps, 2)
-    backend = backend_of(args)
+    compute = compute_of(args)
     scenario = load_scenario(args.scenario, set_items(args))
-    fixed = fixed_of(scenario, args)
+    draws = draws_of(args, scenario)
     out = Path(args.out) if args.out else Path("results") / scenario.name
     reps = args.reps
     try:
         with progress_bar(args.quiet, "plan, then re-forecast") as progress:
-            ex = run_execution(scenario, args.actuals, as_of=args.as_of, reps=reps, seed=args.seed, out=out,
-                               uncertain=not args.central, fixed=fixed, backend=backend, workers=args.workers,
-                               scheduler=args.scheduler, argv=args.argv, update=not args.no_update,
-                               progress=progress)
+            ex = run_execution(scenario, args.actuals, as_of=args.as_of, reps=reps, out=out, draws=draws,
+                               compute=compute.with_progress(progress), argv=args.argv, update=not args.no_update)
     except KeyboardInterrupt:
-        print(f"forecast: interrupted: nothing written to {out}/ (a re-forecast keeps no checkpoint: run the "
-              "command again)", file=sys.stderr)
-        return 130
+        return interrupted(out, "replications (plan, then re-forecast)", 2 * reps)
     con = console()
     t = ex.table[ex.table["rule"] == "total"]
     table = Table(title=f"Budget execution of {scenario.title} as of {ex.as_of}: fund cash by year, 万元",
@@ -81,7 +79,7 @@ def main(args) -> int:
     con.print(headline_text(ex), style="bold")
     for note in ex.notes:
         con.print(f"• {note}")
-    print(f"{reps} replications (plan and re-forecast, paired) with the {backend} backend; results written to "
+    print(f"{reps} replications (plan and re-forecast, paired) with the {compute.backend} backend; results written to "
           f"{out}/ (execution.csv, execution_rates.csv, execution.png; forecast report {out} adds the 预算执行 "
           "sheet and section)", file=sys.stdout)
     return 0

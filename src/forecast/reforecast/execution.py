@@ -24,7 +24,6 @@ numbers replication by replication, so their difference (the variance) is paired
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -32,11 +31,13 @@ import numpy as np
 import pandas as pd
 
 from forecast.policy.payouts import compute_payouts, outlays_by_year
-from forecast.futures import backends
+from forecast.futures import jobs
+from forecast.futures.checkpoint import Checkpoint
+from forecast.futures.settings import Compute, Draws
+from forecast.futures.simulate import draw_values, priced, replication_seed
+from forecast.futures.summary import Summary, reduce_result, simulate_drawn, years_by_columns
 from forecast.reforecast import rates
 from forecast.reforecast.real import Real, month_number
-from forecast.futures.summary import Record, reduce_result
-from forecast.futures.simulate import draw_values, priced, replication_seed, simulate
 from forecast.scenario.params import param_rng
 from forecast.scenario.scenario import Scenario
 
@@ -67,34 +68,40 @@ def actuals(records: pd.DataFrame, scenario: Scenario, as_of: dt.date) -> Actual
 @dataclass(frozen=True)
 class PlanTask:
     scenario: Scenario
-    seed: int
+    draws: Draws
     as_of: dt.date
-    uncertain: bool = True
-    fixed: frozenset = frozenset()
 
 
 @dataclass
-class PlanItem:
-    """One plan replication: its standard record, monthly cash and its counts to DATE."""
+class PlanSummary:
+    """One plan replication: its summary, its cash on the records' basis and its counts to DATE."""
 
-    rep: int
-    record: Record               # the plan's standard record (budget years of payment)
+    summary: Summary             # the plan's summary (budget years of payment)
     outlays: np.ndarray          # years × cash rules on the records' basis (`booked`), yuan
     monthly: np.ndarray          # months of the horizon: cash on the records' basis, yuan
     counts: dict                 # update name → events from the policy's start to DATE
     drawn: dict                  # parameter path → value drawn
 
+    def to_json(self) -> dict:
+        return {"summary": self.summary.to_json(), "outlays": self.outlays.tolist(), "monthly": self.monthly.tolist(),
+                "counts": self.counts, "drawn": self.drawn}
 
-def plan_item(task: PlanTask, rep: int) -> PlanItem:
-    """Replication `rep` of the plan (the forecast without actuals), reduced (runs on a worker)."""
+    @classmethod
+    def from_json(cls, d: dict) -> "PlanSummary":
+        return cls(Summary.from_json(d["summary"]), years_by_columns(d["outlays"]),
+                   np.asarray(d["monthly"], dtype=float), dict(d["counts"]), dict(d["drawn"]))
+
+
+def plan_item(task: PlanTask, rep: int) -> PlanSummary:
+    """Replication `rep` of the plan (the forecast without actuals), summarised (runs on a worker)."""
     sc = task.scenario
-    result = simulate(sc, task.seed, rep, uncertain=task.uncertain, fixed=task.fixed)
+    result = simulate_drawn(sc, task.draws, rep)
     counts = {name: rates.count(result.events, event, where, sc.policy.valid_from, task.as_of)
               for name, _, event, where, _ in rates.candidates(sc)}
     ledger = booked(result.ledger, task.as_of)
     years, rules = sc.years, sc.policy.rule_ids(False)
-    return PlanItem(rep, reduce_result(result), by_year(ledger, years, rules), monthly_cash(ledger, sc), counts,
-                    dict(result.values.drawn))
+    return PlanSummary(reduce_result(result), by_year(ledger, years, rules), monthly_cash(ledger, sc), counts,
+                       dict(result.values.drawn))
 
 
 def booked(ledger: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -112,39 +119,47 @@ def booked(ledger: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 @dataclass(frozen=True)
 class ReforecastTask:
     scenario: Scenario
-    seed: int
+    draws: Draws
     as_of: dt.date
     actual_records: pd.DataFrame
     real: Real                   # the real craftsmen and pairings of the records (the same in every replication)
     updates: tuple
-    uncertain: bool = True
-    fixed: frozenset = frozenset()
+    first_item: int = 0          # item number of replication 0 (after the plan's in a shared checkpoint)
 
 
 @dataclass
-class ReforecastItem:
-    rep: int
+class ReforecastSummary:
+    """One re-forecast replication: what real records commit the fund to and the simulated rest."""
+
     committed: np.ndarray        # years × cash rules (yuan)
     rest: np.ndarray             # years × cash rules (yuan)
     monthly: np.ndarray          # months of the horizon: committed + rest cash paid, yuan
-    given: dict                  # posterior values used
+
+    def to_json(self) -> dict:
+        return {"committed": self.committed.tolist(), "rest": self.rest.tolist(), "monthly": self.monthly.tolist()}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "ReforecastSummary":
+        return cls(years_by_columns(d["committed"]), years_by_columns(d["rest"]), np.asarray(d["monthly"], dtype=float))
 
 
-def reforecast_item(task: ReforecastTask, rep: int) -> ReforecastItem:
-    """Replication `rep` of the re-forecast: committed by real records + the simulated rest."""
-    sc, real = task.scenario, task.real
-    ss = replication_seed(task.seed, rep)
-    prior, _ = draw_values(sc, task.seed, rep, task.uncertain, task.fixed)
+def reforecast_item(task: ReforecastTask, i: int) -> ReforecastSummary:
+    """Item i, replication i − first_item of the re-forecast: committed by real records + the
+    simulated rest (runs on a worker)."""
+    sc, real, draws = task.scenario, task.real, task.draws
+    rep = i - task.first_item
+    ss = replication_seed(draws.seed, rep)
+    prior, _ = draw_values(sc, draws.seed, rep, draws.uncertain, draws.fixed, sampling=draws.sampling)
     given = rates.posterior_values(list(task.updates), prior.drawn,
                                    lambda name: param_rng(ss, f"execution:rate:{name}"))
-    result = simulate(sc, task.seed, rep, uncertain=task.uncertain, fixed=task.fixed, given=given)
+    result = simulate_drawn(sc, draws, rep, given=given)
     rest = result.ledger.iloc[rest_lines(result, task.actual_records, task.as_of)]
     future = real.committed_events(result.values, param_rng(ss, "execution:annuities"),
                                    param_rng(ss, "execution:milestones"))
     committed = committed_ledger(future, real, sc, result.values)
     years, rules = sc.years, sc.policy.rule_ids(False)
-    return ReforecastItem(rep, by_year(committed, years, rules), by_year(rest, years, rules),
-                          monthly_cash(pd.concat([committed, rest]), sc), given)
+    return ReforecastSummary(by_year(committed, years, rules), by_year(rest, years, rules),
+                             monthly_cash(pd.concat([committed, rest]), sc))
 
 
 def committed_ledger(future: pd.DataFrame, real: Real, scenario: Scenario, values) -> pd.DataFrame:
@@ -242,51 +257,42 @@ def execution_table(scenario: Scenario, actual: np.ndarray, plan: np.ndarray, co
     return t
 
 
-def plan_pass(scenario: Scenario, as_of: dt.date, *, reps: int, seed: int = 0, uncertain: bool = True,
-              fixed: frozenset = frozenset(), backend: str = "processes", workers: int | None = None,
-              scheduler: str | None = None, progress=None) -> list[PlanItem]:
-    """The plan's replications (the forecast without actuals), in replication order."""
-    return _collect(plan_item, PlanTask(scenario, seed, as_of, uncertain, fixed), reps, backend, workers,
-                    scheduler, progress, 0)
+def plan_pass(scenario: Scenario, as_of: dt.date, *, reps: int, draws: Draws = Draws(), compute: Compute = Compute(),
+              checkpoint: Checkpoint | None = None, meta: dict | None = None) -> list[PlanSummary]:
+    """The plan's replications (the forecast without actuals), in replication order; saved as
+    items 0 … reps − 1 of `checkpoint` (identified by `meta`) when one is given."""
+    draws.refuse("a re-forecast", "sampling")
+    saving = jobs.Saving(checkpoint, meta, PlanSummary.to_json, PlanSummary.from_json) if checkpoint else None
+    return jobs.run(plan_item, PlanTask(scenario, draws, as_of), range(reps), compute, saving=saving).in_order()
 
 
-def reforecast(scenario: Scenario, records: pd.DataFrame, as_of: dt.date, plan_items: list, *, seed: int = 0,
-               uncertain: bool = True, fixed: frozenset = frozenset(), update: bool = True,
-               backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
-               progress=None) -> Execution:
+def reforecast(scenario: Scenario, records: pd.DataFrame, as_of: dt.date, plans: list, *, draws: Draws = Draws(),
+               compute: Compute = Compute(), update: bool = True, checkpoint: Checkpoint | None = None,
+               meta: dict | None = None) -> Execution:
     """The re-forecast as of DATE from the records (all of them: those after DATE are left out
-    and counted), given the plan's replications (`plan_pass`, same seed)."""
+    and counted), given the plan's replications (`plan_pass`, same draws); saved as items
+    reps … 2 reps − 1 of `checkpoint` (the plan's) when one is given."""
     actual = actuals(records, scenario, as_of)
-    reps = len(plan_items)
+    reps = len(plans)
     names = [c[0] for c in rates.candidates(scenario)]
     paths = [c[4] for c in rates.candidates(scenario)]
-    ups = rates.updates(scenario, actual.records, {n: [i.counts[n] for i in plan_items] for n in names},
-                        {p: [i.drawn[p] for i in plan_items] for p in paths}, scenario.policy.valid_from, as_of,
+    ups = rates.updates(scenario, actual.records, {n: [p.counts[n] for p in plans] for n in names},
+                        {path: [p.drawn[path] for p in plans] for path in paths}, scenario.policy.valid_from, as_of,
                         enabled=update)
     # the records fix who is real; the replication's values are read later only for hazards
     real = Real.from_records(actual.records, scenario, scenario.resolve(None), as_of)
-    task = ReforecastTask(scenario, seed, as_of, actual.records, real, tuple(ups), uncertain, fixed)
-    items = _collect(reforecast_item, task, reps, backend, workers, scheduler, progress, reps)
+    task = ReforecastTask(scenario, draws, as_of, actual.records, real, tuple(ups), reps)
+    saving = jobs.Saving(checkpoint, meta, ReforecastSummary.to_json, ReforecastSummary.from_json) if checkpoint \
+        else None
+    items = jobs.run(reforecast_item, task, range(reps, 2 * reps), compute, saving=saving).in_order()
     years, rules = scenario.years, scenario.policy.rule_ids(False)
-    plan = np.stack([i.outlays for i in plan_items])
+    plan = np.stack([p.outlays for p in plans])
     committed = np.stack([i.committed for i in items])
     rest = np.stack([i.rest for i in items])
     table = execution_table(scenario, actual.cash(years, rules), plan, committed, rest)
-    return Execution(scenario, as_of, actual, ups, table, np.stack([i.monthly for i in plan_items]),
+    return Execution(scenario, as_of, actual, ups, table, np.stack([p.monthly for p in plans]),
                      monthly_cash(actual.ledger, scenario, on="date")[None] + np.stack([i.monthly for i in items]),
                      list(real.notes) + _notes(actual, ups, real), reps)
-
-
-def _collect(fn, task, reps: int, backend: str, workers, scheduler, progress, done: int) -> list:
-    """fn(task, r) for r < reps on the backend, in replication order; `progress(done, 2 reps)`."""
-    out = []
-    with contextlib.closing(backends.run(fn, task, range(reps), backend=backend, workers=workers,
-                                         scheduler=scheduler)) as finished:
-        for item in finished:
-            out.append(item)
-            if progress:
-                progress(done + len(out), 2 * reps)
-    return sorted(out, key=lambda i: i.rep)
 
 
 def _notes(actual: Actuals, ups: list, real) -> list[str]:

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from forecast.display import fonts  # noqa: E402
 from forecast.display.labels import WAN, Labels  # noqa: E402
 from forecast.policy import ladder  # noqa: E402
 from forecast.scenario.scenario import Scenario  # noqa: E402
@@ -20,6 +21,7 @@ _METADATA = {"Software": None}  # no version stamp: same inputs, same bytes
 LANG = "en"
 
 
+@fonts.latin_first  # a Chinese name in a label: its glyphs, not boxes
 def outlays_chart(outlays_mean: pd.DataFrame, scenario: Scenario, path: Path) -> None:
     """Stacked bars of mean fund outlays (万元) per year, one colour per article."""
     L = Labels(LANG, scenario)
@@ -44,6 +46,7 @@ def outlays_chart(outlays_mean: pd.DataFrame, scenario: Scenario, path: Path) ->
     _save(fig, ax, path, beside=True)
 
 
+@fonts.latin_first
 def ladder_chart(ladder_bands: pd.DataFrame, path: Path) -> None:
     """Shares of employment by level over time (stacked areas of the mean stocks)."""
     L = Labels(LANG)
@@ -61,6 +64,7 @@ def ladder_chart(ladder_bands: pd.DataFrame, path: Path) -> None:
     _save(fig, ax, path, beside=True)
 
 
+@fonts.latin_first
 def fan_chart(total_stats: pd.DataFrame, scenario: Scenario, reps: int, path: Path) -> None:
     """Total fund outlays per year (万元) over the replications: median line, 25–75 % and
     5–95 % bands, mean dashed. `total_stats` has year, mean, p5, p25, p50, p75, p95. One

@@ -8,12 +8,12 @@ paid is its own command, `forecast reforecast` (`forecast.reforecast.cli`).
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 
 from forecast.cli.options import (add_backend_options, add_pinning_options, add_sampling_option, add_seed_option,
-                                  add_set_option, backend_of, check_count, fixed_of, progress_bar, set_items)
+                                  add_set_option, check_count, compute_of, draws_of, interrupted, progress_bar,
+                                  set_items)
 from forecast.core.errors import InputError
 
 MC_ONLY = ("--backend", "--scheduler", "--workers", "--resume", "--keep-ledgers")
@@ -55,34 +55,33 @@ def main(args) -> int:
         raise InputError("--actuals", "", "a re-forecast from records actually paid is its own command",
                          f"forecast reforecast {args.scenario} --actuals RECORDS --as-of DATE …")
     check_count("--reps", args.reps, 1)
-    backend = backend_of(args)
+    compute = compute_of(args)
     scenario = load_scenario(args.scenario, set_items(args))
-    fixed = fixed_of(scenario, args)
+    draws = draws_of(args, scenario)
     out = Path(args.out) if args.out else Path("results") / scenario.name
     if args.precision is not None:
         from forecast.futures.precision import FIRST, check_request
         args.reps = args.reps if args.reps > 1 else FIRST
         check_request(args.precision, args.precision_floor, args.reps, args.max_reps)
-        return _monte_carlo(args, scenario, fixed, backend, out)
+        return _monte_carlo(args, scenario, draws, compute, out)
     if args.reps == 1:
         given = [o for o, v in zip(MC_ONLY, (args.backend, args.scheduler, args.workers, args.resume,
                                              args.keep_ledgers)) if v]
         if given and not args.quiet:
             print(f"forecast: note: {', '.join(given)} apply to Monte Carlo runs (--reps N > 1); "
                   "one run writes its ledger always", file=sys.stderr)
-        return _single(args, scenario, fixed, out)
-    return _monte_carlo(args, scenario, fixed, backend, out)
+        return _single(args, scenario, draws, out)
+    return _monte_carlo(args, scenario, draws, compute, out)
 
 
-def _single(args, scenario, fixed, out: Path) -> int:
+def _single(args, scenario, draws, out: Path) -> int:
     from forecast.display.console import console
     from forecast.display.labels import Labels
     from forecast.results.api import run_single
     from forecast.results.budget import Budget
     from forecast.results.terminal import headline, outlays_table, targets_table
 
-    result, agg = run_single(scenario, seed=args.seed, out=out, uncertain=not args.central, fixed=fixed,
-                             argv=args.argv, sampling=args.sampling)
+    result, agg = run_single(scenario, out=out, draws=draws, argv=args.argv)
     con = console()
     L = Labels("en", scenario)
     con.print(outlays_table(result.outlays(), scenario, L("terminal.single_title", title=scenario.title,
@@ -94,12 +93,12 @@ def _single(args, scenario, fixed, out: Path) -> int:
     return 0
 
 
-def _monte_carlo(args, scenario, fixed, backend: str, out: Path) -> int:
+def _monte_carlo(args, scenario, draws, compute, out: Path) -> int:
     from rich.console import Console
 
     from forecast.display.console import console
     from forecast.display.labels import Labels
-    from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
+    from forecast.futures.checkpoint import checkpoint_dir
     from forecast.results.api import run_monte_carlo
     from forecast.results.budget import Budget
     from forecast.results.terminal import headline, mc_outlays_table, mc_targets_table
@@ -115,23 +114,12 @@ def _monte_carlo(args, scenario, fixed, backend: str, out: Path) -> int:
         err.print(f"note: starting afresh; the checkpoint in {cp}/ is discarded (--resume continues it)")
     try:
         with progress_bar(args.quiet, "replications") as progress:
-            agg, info = run_monte_carlo(scenario, seed=args.seed, reps=args.reps, out=out, uncertain=not args.central,
-                                        fixed=fixed, backend=backend, workers=args.workers, scheduler=args.scheduler,
-                                        resume=args.resume, keep_ledgers=args.keep_ledgers, argv=args.argv,
-                                        progress=progress, on_start=on_start, precision=args.precision,
-                                        precision_floor=args.precision_floor, max_reps=args.max_reps,
-                                        sampling=args.sampling)
+            agg, info = run_monte_carlo(scenario, reps=args.reps, out=out, draws=draws,
+                                        compute=compute.with_progress(progress), keep_ledgers=args.keep_ledgers,
+                                        argv=args.argv, on_start=on_start, precision=args.precision,
+                                        precision_floor=args.precision_floor, max_reps=args.max_reps)
     except KeyboardInterrupt:
-        # the workers are stopped and every checkpoint entry is whole (each is written with Ctrl-C
-        # held back): a further Ctrl-C now would only turn this message into a traceback
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            done = Checkpoint(cp).finished()
-            print(f"forecast: interrupted: {done} of {args.reps} replications saved in {cp}/, no results written; "
-                  f"continue with the same command and --resume", file=sys.stderr)
-        finally:
-            signal.signal(signal.SIGINT, previous)
-        return 130
+        return interrupted(out, "replications", args.reps)
     con = console()
     con.print(mc_outlays_table(agg))
     con.print(mc_targets_table(agg) if scenario.targets else Labels("en", scenario)("terminal.no_targets"))
@@ -139,7 +127,7 @@ def _monte_carlo(args, scenario, fixed, backend: str, out: Path) -> int:
     if info.precision is not None:
         con.print(precision_text(info.precision))
     resumed = f", {info.resumed} resumed from the checkpoint" if info.resumed else ""
-    con.print(f"{info.reps} replications ({info.computed} computed{resumed}) with the {backend} backend "
+    con.print(f"{info.reps} replications ({info.computed} computed{resumed}) with the {compute.backend} backend "
               f"in {info.seconds:,.1f} s; results written to {out}/ "
               f"(forecast report {out} adds the Excel workbook and the printable report)")
     return 0

@@ -1,22 +1,9 @@
 """The results folder: one layout, one writer, one reader.
 
 `forecast run` writes the same files whether it runs one future or N (a single run is a
-Monte Carlo run of one replication), and may add that future's ledger and events:
-
-| file | content |
-|---|---|
-| scenario.resolved.toml | the scenario as specified (a scenario file: `load_scenario` reads it) |
-| outlays.csv | mean outlays (yuan), year × cash rule, and the total |
-| outlays_stats.csv | long: year, rule (and total), mean, p5 … p95 |
-| targets.csv | target, text, metric, goal, probability, mc_se, value_mean … value_p95 |
-| ladder_bands.csv | long: month, series (levels, employed, shares, flows, waiting:…), mean, p5 … p95 |
-| replications.parquet | per replication and year: outlays by cash rule, total, in_kind:RULE |
-| parameters.csv | per replication: every scalar parameter's drawn value |
-| summary.json | headline figures with their Monte Carlo error and convergence verdict, targets |
-| outlays.png, ladder.png, outlays_fan.png | charts |
-| provenance.json | what made the folder (times, machine, command line): the one file that varies |
-| ledger.csv, events.parquet | one future only: its payout lines and events |
-| ledgers/rep-NNNNNN.parquet | with --keep-ledgers: each replication's ledger |
+Monte Carlo run of one replication), and may add that future's ledger and events. `CONTENTS`
+below lists every file and what it holds (the documentation's results-folder reference is
+generated from it).
 
 `read_results` reads exactly this layout back into the `Aggregate` the writer was given, and
 refuses anything else with a message naming the file and what is missing.
@@ -41,6 +28,45 @@ from forecast.futures.statistics import STATS, TOTAL
 from forecast.scenario.scenario import load_scenario
 
 SCENARIO_FILE = "scenario.resolved.toml"
+#: Every file a results folder holds: (file, when it is there, what it contains). The one list of
+#: the layout for people; docs/gen/reference.py turns it into the results-folder reference page.
+CONTENTS = (
+    (SCENARIO_FILE, "always",
+     "the scenario as run, every parameter with its specification (nothing drawn): a scenario file that "
+     "`load_scenario` reads back to the same fingerprint"),
+    ("outlays.csv", "always", "mean fund outlays in yuan, year × cash rule, and the yearly total"),
+    ("outlays_stats.csv", "always", "long: year, rule (and `total`), mean, p5, p25, p50, p75, p95 in yuan"),
+    ("targets.csv", "always",
+     "target, text, metric, goal, `set_by` (the parameters whose assumed values set the target; empty for a "
+     "forecast target), probability of being met, its Monte Carlo standard error, value mean and percentiles"),
+    ("ladder_bands.csv", "always",
+     "long: month, series, mean and percentiles; series are the month-end stocks by level, employed, the skilled "
+     "and high-skilled shares, the month's hires, graduates and exits, and the waiting lists (`waiting:NAME`)"),
+    ("replications.parquet", "always",
+     "per replication and year: outlays by cash rule, `total`, and in-kind rules as `in_kind:RULE`"),
+    ("parameters.csv", "always",
+     "one row per replication, one column per scalar parameter: the value drawn (e.g. `fund.principal`)"),
+    ("summary.json", "always",
+     "seed, replications, pinned parameters, headline figures (policy-period and horizon totals, committed after "
+     "the policy, owed after the horizon, in kind) with percentiles, Monte Carlo error and the convergence "
+     "verdict, outlays by year, target probabilities with `set_by`, and for a budget appropriation a `fund` "
+     "block; one future's summary holds each "
+     "figure's value only and says it is one future (`one_future`)"),
+    ("outlays.png", "always", "chart: mean outlays by article and year"),
+    ("ladder.png", "always", "chart: mean employment by skill level, month by month"),
+    ("outlays_fan.png", "always", "chart: fan of the yearly total outlays (median, 50 % and 90 % bands)"),
+    ("provenance.json", "always",
+     "what made the folder: package version, git commit, command line, seed, replications, backend, workers, "
+     "scenario files, fingerprint and specification, start and end time (the one file that differs between "
+     "two runs of the same seed)"),
+    ("ledger.csv", "one future (`--reps 1`)",
+     "every payout line: date owed, `paid_on` (after the rule's payment lag), budget year, rule, article, "
+     "recipient kind and id, person, base, uplift rate, uplift, amount, in-kind flag, event index"),
+    ("events.parquet", "one future (`--reps 1`)",
+     "every simulated event, in the record format of `forecast payouts`"),
+    ("ledgers/rep-NNNNNN.parquet", "N futures with `--keep-ledgers`",
+     "each replication's ledger, with a `rep` column"),
+)
 #: file → what it is, for the reader's messages; every one must be present
 FILES = {SCENARIO_FILE: "the scenario", "outlays.csv": "mean outlays", "outlays_stats.csv": "outlay statistics",
          "targets.csv": "targets", "ladder_bands.csv": "monthly bands", "replications.parquet": "replications",

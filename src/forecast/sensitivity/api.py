@@ -10,26 +10,28 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable
 
 from forecast.core.errors import InputError
 from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
 from forecast.futures.provenance import now, scenario_hash
+from forecast.futures.settings import Compute, Draws
 from forecast.scenario.scenario import Scenario
 from forecast.sensitivity import analysis as sa
 from forecast.sensitivity.design import NOISE, DesignTask, outputs, run_design
 from forecast.sensitivity.files import read_sensitivity, write_sensitivity
 
 
-def run_sensitivity(scenario: Scenario, *, method: str, size: int, out: str | Path, seed: int = 0,
-                    names: list | None = None, screening: str | Path | None = None, top: int = 8,
-                    backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
-                    resume: bool = False, argv: list[str] | None = None,
-                    progress: Callable[[int, int], None] | None = None):
+def run_sensitivity(scenario: Scenario, *, method: str, size: int, out: str | Path, names: list | None = None,
+                    screening: str | Path | None = None, top: int = 8, draws: Draws = Draws(),
+                    compute: Compute = Compute(), argv: list[str] | None = None):
     """Morris screening (`size` trajectories) or Sobol' indices (`size` = N, a power of two) of
     the drawn parameters (`names`; Morris default: all; Sobol': `names`, or the `top` leading
     ones of the Morris folder `screening`), evaluated on common random numbers with a
-    checkpoint beside `out`; writes the sensitivity folder and returns the analysis."""
+    checkpoint beside `out`; writes the sensitivity folder and returns the analysis. Of
+    `draws` only the seed is used (the design places the parameters); `compute`: the
+    backend, resume and progress."""
+    draws.refuse("a sensitivity analysis (the design places the parameters)", "uncertain", "fixed", "sampling")
+    seed = draws.seed
     if method not in sa.METHODS:
         raise InputError("--method", "", f"{method!r}", " | ".join(sa.METHODS))
     drawn = [p for p, spec in scenario.parameter_specs().items() if spec.uncertain]
@@ -51,8 +53,7 @@ def run_sensitivity(scenario: Scenario, *, method: str, size: int, out: str | Pa
     X = sa.morris_design(names, size, seed) if method == "morris" else sa.sobol_design(names, size, seed)
     t0, started = time.perf_counter(), now()
     task = DesignTask(scenario, tuple(names), X, seed)
-    Y, resumed = run_design(task, checkpoint_dir(out), backend=backend, workers=workers, scheduler=scheduler,
-                            resume=resume, kind=method, progress=progress)
+    Y, resumed = run_design(task, checkpoint_dir(out), compute, kind=method)
     outs = outputs(scenario)
     if method == "morris":
         table = sa.analyse_morris(names, X, Y, outs, seed)
@@ -68,7 +69,7 @@ def run_sensitivity(scenario: Scenario, *, method: str, size: int, out: str | Pa
             "noise": NOISE,
             "space": "each parameter at a quantile u in [0, 1] of its own distribution; others at central values; "
                      "inputs independent",
-            "backend": backend, "resumed_points": resumed, "started": started, "ended": now(),
+            "backend": compute.backend, "resumed_points": resumed, "started": started, "ended": now(),
             "seconds": round(time.perf_counter() - t0, 1),
             "command": " ".join(argv) if argv else ""}
     result = sa.Sensitivity(method, names, outs, X, Y, table, conv, meta)

@@ -9,9 +9,8 @@ table. The method is `forecast.sensitivity.analysis`.
 """
 from __future__ import annotations
 
-import sys
-
-from forecast.cli.options import add_backend_options, add_seed_option, backend_of, progress_bar
+from forecast.cli.options import (add_backend_options, add_seed_option, compute_of, draws_of, interrupted,
+                                  progress_bar)
 from forecast.core.errors import InputError
 
 
@@ -36,7 +35,6 @@ def main(args) -> int:
     from forecast.sensitivity.api import run_sensitivity
     from forecast.sensitivity.files import drivers_table
     from forecast.display.console import console
-    from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
     from forecast.scenario.scenario import load_scenario
 
     if args.method == "morris" and args.n is not None:
@@ -45,18 +43,14 @@ def main(args) -> int:
         raise InputError("--trajectories", "", "is the Morris design size", "--n N for Sobol'")
     size = (args.trajectories or 10) if args.method == "morris" else (args.n or 64)
     scenario = load_scenario(args.scenario)
-    backend = backend_of(args)
+    compute = compute_of(args)
     try:
         with progress_bar(args.quiet, "points") as progress:
-            s = run_sensitivity(scenario, method=args.method, size=size, out=args.out, seed=args.seed,
-                                names=args.params, screening=args.screening, top=args.top, backend=backend,
-                                workers=args.workers, scheduler=args.scheduler, resume=args.resume, argv=args.argv,
-                                progress=progress)
+            s = run_sensitivity(scenario, method=args.method, size=size, out=args.out, names=args.params,
+                                screening=args.screening, top=args.top, draws=draws_of(args),
+                                compute=compute.with_progress(progress), argv=args.argv)
     except KeyboardInterrupt:
-        done = Checkpoint(checkpoint_dir(args.out)).finished()
-        print(f"forecast: interrupted: {done} points saved in {checkpoint_dir(args.out)}/, nothing written; "
-              "continue with the same command and --resume", file=sys.stderr)
-        return 130
+        return interrupted(args.out, "points")
     con = console()
     con.print(drivers_table(s.table, s.outputs, s.method))
     conv = s.convergence

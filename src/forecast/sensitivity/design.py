@@ -22,19 +22,17 @@ resumes where it stopped.
 """
 from __future__ import annotations
 
-import contextlib
-import json
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from forecast.core.errors import InputError
 from forecast.model import fund as fundlib
-from forecast.futures import backends
+from forecast.futures import jobs
 from forecast.futures.checkpoint import Checkpoint
 from forecast.futures.provenance import scenario_hash
+from forecast.futures.settings import Compute
 from forecast.futures.summary import reduce_result
 from forecast.futures.simulate import simulate
 from forecast.scenario.scenario import Scenario
@@ -60,14 +58,14 @@ def outputs(scenario: Scenario) -> list[str]:
 def reduce_point(result) -> np.ndarray:
     """One simulated point as the vector of `outputs`."""
     sc, v = result.scenario, result.values
-    rec = reduce_result(result)
-    by_year = rec.outlays.sum(axis=1)
+    summary = reduce_result(result)
+    by_year = summary.outlays.sum(axis=1)
     inside = sc.policy.in_period(sc.years)
     f = v.fund
     paths = fundlib.account(by_year, f.kind, lambda key: getattr(f, key), f.draw_on_principal)
     forecast_targets = [i for i, t in enumerate(sc.targets) if not t.set_by]
-    return np.concatenate([[by_year[inside].sum()], by_year, [rec.committed],
-                           paths.shortfall.astype(float), rec.targets[forecast_targets]])
+    return np.concatenate([[by_year[inside].sum()], by_year, [summary.committed],
+                           paths.shortfall.astype(float), summary.targets[forecast_targets]])
 
 
 @dataclass(frozen=True)
@@ -81,70 +79,31 @@ class DesignTask:
     rep: int = 0              # the replication whose dynamics every point uses
 
 
-@dataclass
-class PointRecord:
-    """One evaluated point (the backends' unit of work)."""
-
-    rep: int                  # the point's index (named like a replication for the backends)
-    y: np.ndarray
-    ledger: object = field(default=None, repr=False)
-
-    def to_json(self) -> dict:
-        return {"rep": self.rep, "y": self.y.tolist()}
-
-
-def evaluate_point(task: DesignTask, i: int) -> PointRecord:
-    """Simulate point i of the design (runs on a worker)."""
+def evaluate_point(task: DesignTask, i: int) -> np.ndarray:
+    """Simulate point i of the design and reduce it to its `outputs` (runs on a worker)."""
     at = dict(zip(task.names, map(float, task.points[i])))
     rep = task.rep + (min(int(at.pop(NOISE) * NOISE_REPS), NOISE_REPS - 1) if NOISE in at else 0)
-    result = simulate(task.scenario, task.seed, rep, uncertain=False, at=at)
-    return PointRecord(i, reduce_point(result))
+    return reduce_point(simulate(task.scenario, task.seed, rep, uncertain=False, at=at))
 
 
-def run_design(task: DesignTask, checkpoint: Path, backend: str = "processes", workers: int | None = None,
-               scheduler: str | None = None, resume: bool = False, kind: str = "design",
-               progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
-    """Every point's outputs (n × len(outputs)), in point order, and how many were resumed."""
-    n = len(task.points)
-    cp = Checkpoint(checkpoint)
-    meta = {"scenario": task.scenario.name, "scenario_sha256": scenario_hash(task.scenario), "seed": task.seed,
-            "reps": n, "kind": kind, "names": list(task.names),
-            "design_sha256": _hash(task.points)}
-    if resume:
-        _check_design(cp, meta)
-    saved = cp.resume(meta) if resume else cp.start(meta)
-    for i, why in sorted(cp.damaged.items()):
-        backends.stderr_note(f"checkpoint entry of point {i} in {cp.folder}/ is damaged ({why}); it is recomputed")
-    ys = {int(i): np.asarray(d["y"], dtype=float) for i, d in saved.items()}
-    resumed = len(ys)
-    if progress:
-        progress(len(ys), n)
-    todo = [i for i in range(n) if i not in ys]
-    # closed at once on an error or Ctrl-C, so the workers stop now
-    with contextlib.closing(backends.run(evaluate_point, task, todo, backend=backend, workers=workers,
-                                         scheduler=scheduler)) as finished:
-        for rec in finished:
-            cp.save(rec.rep, rec.to_json(), None)
-            ys[rec.rep] = rec.y
-            if progress:
-                progress(len(ys), n)
-    return np.stack([ys[i] for i in range(n)]), resumed
+def run_design(task: DesignTask, checkpoint: Path, compute: Compute, kind: str = "design") -> tuple[np.ndarray, int]:
+    """Every point's outputs (n × len(outputs)), in point order, and how many were resumed
+    (`compute.resume`: from the checkpoint of the same design, `kind` its method)."""
+    meta = {"kind": kind, "scenario": task.scenario.name, "scenario_sha256": scenario_hash(task.scenario),
+            "names": list(task.names), "design_sha256": _hash(task.points), "seed": task.seed,
+            "reps": len(task.points)}
+    done = jobs.run(evaluate_point, task, range(len(task.points)), compute,
+                    saving=jobs.Saving(Checkpoint(checkpoint), meta, _point_json, _point_outputs, noun="point"))
+    return np.stack(done.in_order()), done.resumed
 
 
-def _check_design(cp: Checkpoint, meta: dict) -> None:
-    """A resumed design must be this design (kind, parameters and points), not only this
-    scenario and seed."""
-    path = cp.folder / "meta.json"
-    if not path.is_file():
-        return   # Checkpoint.resume says there is nothing to resume
-    saved = json.loads(path.read_text(encoding="utf-8"))
-    for key in ("kind", "names", "design_sha256"):
-        if saved.get(key) != meta[key]:
-            raise InputError(str(path), key, f"the checkpoint holds another design ({key} differs)",
-                             "the same method, parameters and sample size as the interrupted run; or run without "
-                             "--resume to start afresh")
+def _point_json(y: np.ndarray) -> dict:
+    return {"y": y.tolist()}
+
+
+def _point_outputs(d: dict) -> np.ndarray:
+    return np.asarray(d["y"], dtype=float)
 
 
 def _hash(points: np.ndarray) -> str:
-    import hashlib
     return hashlib.sha256(np.ascontiguousarray(points, dtype=np.float64).tobytes()).hexdigest()

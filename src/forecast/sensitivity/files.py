@@ -26,6 +26,7 @@ from rich.table import Table  # noqa: E402
 
 from forecast.core.atomic import atomic_dir  # noqa: E402
 from forecast.core.errors import InputError  # noqa: E402
+from forecast.display import fonts  # noqa: E402
 from forecast.display.labels import Labels  # noqa: E402
 from forecast.sensitivity.analysis import (MORRIS_COLUMNS, SOBOL_COLUMNS, Sensitivity, leading,  # noqa: E402
                                        noise_floor)
@@ -73,6 +74,7 @@ def read_sensitivity(folder: str | Path) -> tuple[pd.DataFrame, dict]:
     return table, meta
 
 
+@fonts.latin_first  # a Chinese name in a label: its glyphs, not boxes
 def tornado(table: pd.DataFrame, output: str, method: str, path: Path, top: int = 10) -> None:
     """Horizontal bars of the leading parameters of one output, with their 95 % intervals."""
     L = Labels(LANG)
