@@ -22,7 +22,7 @@ import pytest
 
 import forecast
 from forecast.policy.events import frame
-from forecast.scenario.title_scheme import selects_in
+from forecast.model.pathways.titles import selects_in
 
 from conftest import ROOT, forecast_cli
 from place_checks import SMALL_CITY

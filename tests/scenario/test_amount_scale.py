@@ -17,7 +17,7 @@ import forecast
 from forecast.policy.events import frame
 
 from conftest import ROOT, forecast_cli
-from place_checks import SMALL_CITY
+from conftest import SMALL_CITY
 
 HUZHOU = ROOT / "scenarios" / "huzhou.toml"
 SMALL = SMALL_CITY + """

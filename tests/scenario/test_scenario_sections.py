@@ -18,8 +18,11 @@ from scipy.stats import truncnorm
 
 import forecast
 from forecast.model.behaviour import response, volume
-from forecast.scenario.params import Param
-from forecast.scenario.schema import Apprenticeship, Entity, NightSchool, Population
+from forecast.params.param import Param
+from forecast.model.pathways.apprenticeship import ApprenticeshipSection as Apprenticeship
+from forecast.model.pathways.entities import EntitySection as Entity
+from forecast.model.pathways.night_school import NightSchoolSection as NightSchool
+from forecast.model.population import Population
 from conftest import HUISHAN
 
 

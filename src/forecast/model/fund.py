@@ -86,12 +86,58 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from forecast.core.errors import InputError
-from forecast.scenario.fund_kind import APPROPRIATION, ENDOWMENT, KINDS
+from forecast.params.param import AMOUNT, RETURN
+from forecast.params.section import Section, describe, param, setting
+from forecast.params.table import Table
+
+#: the kinds of fund: an endowment whose returns pay, or a yearly budget appropriation
+ENDOWMENT, APPROPRIATION = "endowment", "appropriation"
+KINDS = (ENDOWMENT, APPROPRIATION)
+#: kind → the keys only that kind takes (each required for it, refused for the other): `kind =
+#: "endowment"` (the default, Huishan's 惠山工匠基金) takes principal, return_rate, top_up_per_year and
+#: draw_on_principal; `kind = "appropriation"` (a yearly budget line: Huzhou, Changzhou, Wuxi,
+#: Dongxihu) takes appropriation_per_year
+KEYS = {ENDOWMENT: ("principal", "return_rate", "top_up_per_year", "draw_on_principal"),
+        APPROPRIATION: ("appropriation_per_year",)}
 
 #: yuan: a deficit at or below this is rounding, not a shortfall
 SHORTFALL_TOLERANCE = 1e-6
 #: the drawn parameters (`fund.KEY` in parameters.csv) each kind's account reads
 PARAMETERS = {ENDOWMENT: ("principal", "return_rate", "top_up_per_year"), APPROPRIATION: ("appropriation_per_year",)}
+
+
+
+@dataclass(frozen=True, eq=False)
+class Fund(Section):
+    """What pays the rewards: `kind = "endowment"` (default) a fund whose returns pay them
+    (Huishan: 惠山工匠基金, seed 000 三、配套保障; principal, return_rate, top_up_per_year,
+    draw_on_principal), or `kind = "appropriation"` a yearly budget appropriation (Huzhou seed 003
+    三(二); appropriation_per_year only). Which keys each kind takes:
+    KEYS, checked by `check`."""
+    kind: str = setting("fund_kind", default="endowment")
+    principal: float = param(AMOUNT, optional=True)
+    return_rate: float = param(RETURN, optional=True)
+    top_up_per_year: float = param(AMOUNT, optional=True)
+    draw_on_principal: bool = setting("flag", optional=True)
+    appropriation_per_year: float = param(AMOUNT, optional=True)
+
+    @classmethod
+    def check(cls, t: Table, spec: dict, rules: dict) -> None:
+        """`[fund]` as read (`spec`): its kind is known, the kind's keys are all given and the
+        other kind's keys none — a budget has no principal to earn on, top up or draw on, and a key
+        that would be silently ignored is an error."""
+        kind = spec.get("kind", ENDOWMENT)
+        if kind not in KINDS:
+            raise t.error("kind", f"{kind!r} is not a kind of fund", " | ".join(KINDS))
+        schema = cls.schema()
+        for other, keys in KEYS.items():
+            for key in keys:
+                if other != kind and key in spec:
+                    raise t.error(key, f"only for kind = {other} (this fund is kind = {kind})",
+                                  "leave the key out, or set kind = " + other)
+                if other == kind and key not in spec:
+                    raise t.error(key, "missing" + (f" (kind = {kind})" if kind != ENDOWMENT else ""),
+                                  describe(schema[key]))
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ class Chain:
 
     @classmethod
     def from_values(cls, values) -> "Chain":
-        """The chain of a replication's parameter values (`scenario.schema.Values`)."""
+        """The chain of a replication's parameter values (`forecast.model.values.Values`)."""
         se = values.pathways["self_evaluation"]
         ap = values.pathways["apprenticeship"]
         return cls(rate_month=monthly(np.minimum(1.0, se.yearly_rate * se.rate_scale)),

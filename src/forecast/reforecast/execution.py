@@ -37,7 +37,7 @@ from forecast.reforecast import rates
 from forecast.reforecast.real import Real, month_number
 from forecast.futures.summary import Record, reduce_result
 from forecast.futures.simulate import draw_values, priced, replication_seed, simulate
-from forecast.scenario.params import param_rng
+from forecast.params.param import param_rng
 from forecast.scenario.scenario import Scenario
 
 

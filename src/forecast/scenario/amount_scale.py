@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from forecast.scenario.params import FACTOR, Param
-from forecast.scenario.reader import Table
+from forecast.params.param import FACTOR, Param
+from forecast.params.table import Table
 
 
 def read_amount_scales(t: Table, rules: dict, read_param: Callable) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from forecast.core.errors import InputError
 from forecast.core.toml_file import read_toml
-from forecast.scenario.reader import Table
+from forecast.params.table import Table
 
 
 def load_chain(path: Path, seen: frozenset = frozenset()) -> tuple[dict, dict, tuple, tuple]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from forecast.core.errors import InputError
-from forecast.scenario.params import SPREAD, Domain, Param
+from forecast.params.param import SPREAD, Domain, Param
 
 _DISTS = ("uniform", "triangular", "normal")
 
