@@ -15,7 +15,7 @@ import forecast
 from conftest import forecast_cli
 from forecast.core.errors import InputError
 from forecast.policy.records import read_records, write_records
-from forecast.policy.statement import statement
+from forecast.payouts.statement import statement
 from forecast.reforecast import execution as exe
 from forecast.reforecast import rates
 from forecast.futures.simulate import simulate

@@ -20,7 +20,7 @@ import pandas as pd
 from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS
 from forecast.policy import ladder
-from forecast.futures.fund_summary import fund_block
+from forecast.model.fund import fund_block
 from forecast.futures.summary import Record
 from forecast.futures.statistics import CONVERGENCE_RULE, STATS, TOTAL, bands, convergence, rounded, rqmc_se
 from forecast.scenario import qmc

@@ -215,6 +215,7 @@ def read_param(t: Table, key: str, kind: P) -> Param:
 
 def read_levels(t: Table, key: str, kind: L) -> LevelTable:
     lt = t.table(key)
+    unit = lt.unit()
     assumption = lt.has("assumption")
     source = lt.text("assumption" if assumption else "source")
     vals = lt.table("values")
@@ -227,7 +228,7 @@ def read_levels(t: Table, key: str, kind: L) -> LevelTable:
         values[code] = vals.number(name, kind.domain)
     vals.close()
     lt.close()
-    return LevelTable(dict(sorted(values.items())), source, assumption)
+    return LevelTable(dict(sorted(values.items())), source, assumption, unit)
 
 
 def read_setting(t: Table, key: str, kind: S, rules: dict):

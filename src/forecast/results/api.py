@@ -2,7 +2,7 @@
 used by the command line and by researchers in Python.
 
     import forecast
-    scenario = forecast.load_scenario("scenarios/huishan.toml")
+    scenario = forecast.load_scenario("scenarios/huishan")
     result = forecast.simulate(scenario, seed=1)               # one future, in memory
     forecast.write_results(result, "results/mine")            # … as a results folder
     agg, info = forecast.run_monte_carlo(scenario, seed=0, reps=100, out="results/x")

@@ -93,7 +93,7 @@ class Scenario:
         `draws.py`) from its named stream, or its central value when `seed_sequence` is None
         or the path is in `fixed`; `at` places parameters at given quantiles (a design point);
         `given` (path → value) sets some outright after the draw (a posterior draw made
-        elsewhere, e.g. `runs.execution`) — returned as typed sections. `uniform` (path → u)
+        elsewhere, e.g. `forecast.reforecast.execution`) — returned as typed sections. `uniform` (path → u)
         replaces the named streams' uniforms: a quasi-random point (`qmc.py`)."""
         drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed, at, uniform)
         if given:

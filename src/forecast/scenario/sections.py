@@ -111,6 +111,9 @@ def _meta(meta: Table) -> dict:
         t = meta.table(key)
         out["meta"][key] = {"zh": t.text("zh"), "en": t.text("en")}
         t.close()
+    reference = meta.text("reform_reference", "")   # a reform's [reform] reference (`files.py`)
+    if reference:
+        out["meta"]["reform_reference"] = reference
     files = meta.raw("files", [], required=False)  # written by a run: the files it was assembled from
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise meta.error("files", f"{files!r} is not a list of file names", "a list of text")
