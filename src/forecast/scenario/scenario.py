@@ -32,7 +32,7 @@ from forecast.scenario.settings import apply_settings, parse_sets
 class Scenario:
     """A validated scenario: policy, targets and parameter specifications (not yet drawn)."""
 
-    path: Path
+    path: Path                # the place folder or the file it was loaded from
     name: str
     title: str
     meta: dict                # source, place, fund_name, craftsman_title ({zh, en} names)
@@ -193,7 +193,7 @@ def load_scenario(path: str | Path, sets=()) -> Scenario:
     data, origins, files, root = load_chain(path)
     apply_settings(data, origins, parse_sets(sets))
     v = validate(data, origins, root)
-    return Scenario(files[-1], v["name"], v["title"], v["meta"],
+    return Scenario(path if path.is_dir() else files[-1], v["name"], v["title"], v["meta"],
                     v["start"], v["end"],
                     Policy(v["policy_name"], v["rules"], v["valid_from"], v["valid_to"], v["uplift"],
                            v["uplift_reading"], v["successor"], v["successor_reading"]),
