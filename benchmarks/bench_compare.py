@@ -41,7 +41,7 @@ GOAL = 2.2
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan"))
     parser.add_argument("--reform", default=str(ROOT / "scenarios" / "reforms" / "huishan_apprentice_x2.toml"))
     parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)

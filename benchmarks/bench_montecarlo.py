@@ -2,7 +2,7 @@
 
     python benchmarks/bench_montecarlo.py [--reps 1000] [--backend processes] [--workers K] [--out DIR]
 
-Runs `forecast run scenarios/huishan.toml --reps N` through the same code as the command
+Runs `forecast run scenarios/huishan --reps N` through the same code as the command
 line (checkpointing, aggregation and writing the results folder included) and reports the
 wall time, the time per replication per core and the CPU time of the workers, with what
 the machine is (cores, load before and after: other work on the machine slows the run).
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan"))
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--backend", default="processes", choices=backends.BACKENDS)

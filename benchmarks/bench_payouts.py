@@ -38,7 +38,7 @@ from common import peer_ratios, peers, save  # noqa: E402
 import reference  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "records" / "huishan_2025Q1.csv"
-POLICY = ROOT / "scenarios" / "huishan.toml"
+POLICY = ROOT / "scenarios" / "huishan"
 #: the bound the suite's timed test had (seconds), kept beside the figures for comparison
 OLD_TEST_BOUND_S = 10.0
 

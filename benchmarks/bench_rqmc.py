@@ -4,7 +4,7 @@
 
 For each sampling method (`random`, `rqmc`, `scenario/qmc.py`) and each of R repetitions
 (seeds 1000, 1001, …) the benchmark simulates replications 0 … N_max − 1 of
-scenarios/huishan.toml, exactly as `forecast run --reps N --sampling METHOD --seed S` does
+scenarios/huishan, exactly as `forecast run --reps N --sampling METHOD --seed S` does
 (`futures.summary.replicate`; replication r does not depend on N, so the first N of a run of N_max are a
 run of N). For N in --reps it takes the two estimates of a run — the policy period's total outlay
 (mean over replications of the cash outlays in the policy's years) and P(target met) — and
@@ -76,7 +76,7 @@ def estimates(x: np.ndarray, n: int, method: str) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan"))
     parser.add_argument("--repeats", type=int, default=10, help="independent runs (seeds) per method (default 10)")
     parser.add_argument("--reps", type=int, nargs="+", default=[32, 64], help="replications per run (default 32 64)")
     parser.add_argument("--target", default="HS-T1", help="the target whose P(met) is measured (default HS-T1)")

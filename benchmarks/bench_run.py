@@ -81,11 +81,12 @@ def command_times(scenario: str, n: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan"))
     parser.add_argument("--repeat", type=int, default=5, help="runs per process (default 5)")
     parser.add_argument("--rounds", type=int, default=2, help="fresh processes per tree, alternating (default 2)")
     parser.add_argument("--baseline", help="another forecast source tree (its src/ folder) to time alongside, "
-                                           "on its own copy of the scenario (../scenarios/huishan.toml from it)")
+                                           "on its own copy of the scenario (../scenarios/huishan from it, or huishan.toml in a tree "
+                                           "from before the place folders)")
     parser.add_argument("--commands", type=int, default=3, help="runs of the whole command to time (default 3)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     reference.add_flag(parser)
@@ -96,7 +97,8 @@ def main() -> None:
     ref = reference.measure(args.no_reference)
     trees = {"this": (None, args.scenario)}
     if args.baseline:
-        trees["baseline"] = (args.baseline, str(Path(args.baseline).resolve().parent / "scenarios" / "huishan.toml"))
+        folder = Path(args.baseline).resolve().parent / "scenarios" / "huishan"
+        trees["baseline"] = (args.baseline, str(folder if folder.is_dir() else folder.with_suffix(".toml")))
     runs = {name: [] for name in trees}
     for _ in range(args.rounds):
         for name, (source, scenario) in trees.items():

@@ -31,7 +31,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-HUISHAN = ROOT / "scenarios" / "huishan.toml"
+HUISHAN = ROOT / "scenarios" / "huishan"
 #: counts scaled in proportion to employment (their central values are read from the scenario)
 SCALED = ("population.employers", "population.contributor_units", "pathways.night_school.seats_per_term",
           "pathways.apprenticeship.pairings_per_year", "pathways.colleges.staying_per_year",

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_sensitivity.py [--trajectories 10] [--backend processes] [--workers K]
 
-Runs `forecast sensitivity scenarios/huishan.toml --method morris --trajectories N` through
+Runs `forecast sensitivity scenarios/huishan --method morris --trajectories N` through
 the same code as the command line (checkpoint and folder included) and reports the wall time
 and the simulations run (N × (d + 1) for d drawn parameters and the noise pseudo-parameter).
 Then, from the same design, how many trajectories give a stable top-10 ranking: for k = 2,
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan.toml"))
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "huishan"))
     parser.add_argument("--trajectories", type=int, default=10)
     parser.add_argument("--backend", default="processes")
     parser.add_argument("--workers", type=int)

@@ -18,7 +18,7 @@ from forecast.futures.settings import Compute, Draws
 from forecast.results.api import run_monte_carlo, run_single
 
 ROOT = Path(__file__).resolve().parents[1]
-HUISHAN = ROOT / "scenarios" / "huishan.toml"
+HUISHAN = ROOT / "scenarios" / "huishan"
 
 #: 20,000 employed instead of ~360,000: the Huishan scenario otherwise unchanged
 SMALL = """
@@ -101,6 +101,28 @@ value = 20
 range = [10, 30]
 assumption = "test"
 """
+
+
+def place_copy(tmp_path: Path, place: str = "huishan") -> Path:
+    """A copy of a place's scenario folder (with the national facts it builds on) under tmp_path, for
+    tests that edit the law or the assumptions themselves rather than overlay them: the folder."""
+    import shutil
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "scenarios" / "national.toml", scenarios / "national.toml")
+    shutil.copytree(ROOT / "scenarios" / place, scenarios / place, dirs_exist_ok=True)
+    return scenarios / place
+
+
+def stand_alone(folder: Path) -> str:
+    """The text of a place's two files, after checking the place builds on nothing but the national
+    facts and its own law: policy.toml has no base, assumptions.toml the place's usual one."""
+    import tomllib
+    law, assumptions = (folder / "policy.toml").read_text(encoding="utf-8"), (folder / "assumptions.toml").read_text(
+        encoding="utf-8")
+    assert "base" not in tomllib.loads(law)
+    assert tomllib.loads(assumptions)["base"] == ["../national.toml", "policy.toml"]
+    return law + assumptions
 
 
 def write_overlay(tmp_path: Path, base: Path, text: str, name: str = "overlay.toml") -> Path:

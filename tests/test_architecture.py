@@ -11,7 +11,7 @@ import forecast
 
 SRC = Path(forecast.__file__).resolve().parent
 #: the engine's layers, lowest first; a module may import from its own layer or those before it
-ENGINE = ("core", "policy", "scenario", "model", "futures")
+ENGINE = ("core", "policy", "params", "model", "scenario", "futures")
 #: what every product shares, above the engine: its outputs' labels, wording, fonts, console and
 #: printing (display), and the command line's shared options and dispatcher (cli: it names the
 #: products' command modules in `cli.PRODUCTS` and imports them by name when it runs)

@@ -31,19 +31,23 @@ ROOT = Path(__file__).resolve().parents[2]
 # --- where the scenario's keys are declared: the one place to change when they move -------------
 
 def scenario_sources() -> dict:
-    """The typed sections of a scenario and the modules whose constants name the other keys.
-    When the sections move (e.g. each pathway's next to its model class), only this changes."""
-    from forecast.scenario import rule_reader, schema, sections
+    """The typed sections of a scenario and the modules whose constants name the other keys:
+    each pathway's section is declared beside its model class, in the model's one registry."""
+    from forecast.model.fund import Fund
+    from forecast.model.pathways import SECTIONS
+    from forecast.model.values import FIXED
+    from forecast.params import section
+    from forecast.scenario import rule_reader, sections
     return {
-        "fixed": schema.FIXED,            # [population], [flows], [ladder]: name → section class
-        "pathways": schema.PATHWAYS,      # [pathways.NAME]: name → section class, in order
-        "activity": schema.Activity,      # [activities.NAME]
-        "entity": schema.Entity,          # [entities.NAME]
-        "fund": schema.Fund,              # [fund]
-        "markers": (schema.P, schema.L, schema.S),   # parameter, level table, setting
-        "top_keys": sections.TOP_KEYS,    # the scenario's top-level keys
-        "meta_names": sections.NAMES,     # [meta] names printed in zh and en
-        "rule_reader": rule_reader,       # read_rule and the helpers it calls: the keys of [rules.ID]
+        "fixed": FIXED,                          # [population], [flows], [ladder]: name → section class
+        "pathways": SECTIONS["pathways"],        # [pathways.NAME]: name → section class, in the month's order
+        "activity": SECTIONS["activities"],      # [activities.NAME]
+        "entity": SECTIONS["entities"],          # [entities.NAME]
+        "fund": Fund,                            # [fund]
+        "markers": (section.P, section.L, section.S),   # parameter, level table, setting
+        "top_keys": sections.TOP_KEYS,           # the scenario's top-level keys
+        "meta_names": sections.NAMES,            # [meta] names printed in zh and en
+        "rule_reader": rule_reader,              # read_rule and the helpers it calls: the keys of [rules.ID]
     }
 
 
@@ -306,7 +310,13 @@ def _cell(text: str) -> str:
 
 PAGES = {"reference/month.md": month_page, "reference/results-folder.md": results_folder_page,
          "reference/scenario-keys.md": scenario_keys_page}
-MARKERS = {"house": house_table, "api": api_directives}
+def units_text() -> str:
+    """The units a scenario's number may state, from `forecast.params.param.UNITS`."""
+    from forecast.params.param import UNITS
+    return ", ".join(f"`{unit}` ({zh})" for unit, zh in UNITS.items())
+
+
+MARKERS = {"units": units_text, "house": house_table, "api": api_directives}
 
 
 def on_files(files, config):

@@ -31,7 +31,7 @@ WAN = 10_000
 
 def run(name: str, reps: int, reuse: bool) -> tuple[dict, list[str]]:
     out = ROOT / "results" / f"{name}_mc"
-    command = ["forecast", "run", f"scenarios/{name}.toml", "--reps", str(reps), "--seed", "0", "--out",
+    command = ["forecast", "run", f"scenarios/{name}", "--reps", str(reps), "--seed", "0", "--out",
                f"results/{name}_mc", "--quiet"]
     summary = out / "summary.json"
     if not (reuse and summary.exists() and json.loads(summary.read_text(encoding="utf-8"))["reps"] == reps):
@@ -42,7 +42,7 @@ def run(name: str, reps: int, reuse: bool) -> tuple[dict, list[str]]:
 
 def row(name: str, s: dict) -> dict:
     import forecast
-    sc = forecast.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    sc = forecast.load_scenario(ROOT / "scenarios" / name)
     h = s["headline"]["outlays_yuan_in_policy_period"]
     return {"scenario": name, "title": sc.title, "period": "–".join(d[:4] for d in s["policy_validity"]),
             "rules": len(sc.policy.rules), "targets": len(sc.targets),

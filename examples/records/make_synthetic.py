@@ -1,5 +1,5 @@
 """Make `huishan_synthetic_2026H1.csv`: the records a district would hold on 2026-06-30, taken
-from one simulated future of scenarios/huishan.toml — a worked example for budget execution
+from one simulated future of scenarios/huishan — a worked example for budget execution
 (`forecast run --actuals`), not real data.
 
 The future is replication 0 of seed 11 with two rates set above the scenario's central values
@@ -26,7 +26,7 @@ GIVEN = {"pathways.apprenticeship.pairings_per_year": 400.0, "activities.lecture
 
 
 def main() -> None:
-    scenario = forecast.load_scenario(HERE.parent.parent / "scenarios" / "huishan.toml")
+    scenario = forecast.load_scenario(HERE.parent.parent / "scenarios" / "huishan")
     result = forecast.simulate(scenario, seed=11, given=GIVEN)
     ev = result.events[result.events["date"] <= pd.Timestamp(AS_OF)]
     apprentices = set(ev.loc[ev["event"] == "pairing", "person"])

@@ -4,7 +4,7 @@ so far unfunded, and the yearly appropriation needed (95th percentile over repli
 checked against figures computed by hand; the scenario reader refuses the other kind's keys
 (exit 2 naming the key); the outputs show the budget's rows, not a principal's.
 
-The scenario is a full copy of scenarios/huzhou.toml with its [fund] section replaced by text
+The scenario is a full copy of scenarios/huzhou with its [fund] section replaced by text
 substitution (an overlay cannot remove keys) and the [correlations.budget] group, which names
 the endowment's parameters, dropped.
 """
@@ -22,10 +22,10 @@ from forecast.model import fund as fundlib
 from forecast.model.fund import (account, appropriation_needed, appropriation_needed_quantile, appropriation_paths,
                                  fund_paths, principal_needed)
 
-from conftest import ROOT, forecast_cli
+from conftest import place_copy, ROOT, forecast_cli
 from conftest import HUZHOU_SMALL as SMALL   # a city of ~3,000 workers, titles and apprenticeships scaled down
 
-HUZHOU = ROOT / "scenarios" / "huzhou.toml"
+HUZHOU = ROOT / "scenarios" / "huzhou"
 
 FUND = """[fund]
 kind = "appropriation"
@@ -40,15 +40,16 @@ assumption = "test: the yearly appropriation"
 
 
 def appropriation_copy(tmp_path: Path, fund: str = FUND, name: str = "hz_budget.toml") -> Path:
-    """scenarios/huzhou.toml with `fund` as its [fund] section (a full copy, not an overlay)."""
-    text = HUZHOU.read_text(encoding="utf-8")
+    """A copy of scenarios/huzhou with `fund` as its [fund] section (a full copy, not an overlay:
+    an overlay cannot take keys away); the folder, its assumptions being `name`'s stand-in."""
+    folder = place_copy(tmp_path / name.removesuffix(".toml"), "huzhou")
+    text = (folder / "assumptions.toml").read_text(encoding="utf-8")
     # [fund] up to the comment rule that opens the correlations
     text, n = re.subn(r"^\[fund\]\n.*?(?=^# -{10,})", fund, text, count=1, flags=re.S | re.M)
-    assert n == 1, "huzhou.toml's [fund] section not found"
+    assert n == 1, "huzhou's [fund] section not found"
     text = re.sub(r"^\[correlations\.budget\]\n.*?(?=^\[|\Z)", "", text, count=1, flags=re.S | re.M)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    (folder / "assumptions.toml").write_text(text, encoding="utf-8")
+    return folder
 
 
 def small_copy(tmp_path: Path) -> Path:
@@ -154,7 +155,7 @@ def test_the_appropriation_scenario_loads(tmp_path):
 
 
 def test_the_default_kind_is_the_endowment():
-    sc = forecast.load_scenario(ROOT / "scenarios" / "huishan.toml")
+    sc = forecast.load_scenario(ROOT / "scenarios" / "huishan")
     assert "kind" not in sc.specs["fund"]
     assert sc.resolve(None).fund.kind == "endowment"
 

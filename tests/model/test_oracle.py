@@ -85,7 +85,7 @@ def expected_shares(months: int) -> np.ndarray:
 @pytest.fixture(scope="module")
 def mean_counts(tmp_path_factory):
     from pathlib import Path
-    huishan = Path(__file__).resolve().parents[2] / "scenarios" / "huishan.toml"
+    huishan = Path(__file__).resolve().parents[2] / "scenarios" / "huishan"
     path = tmp_path_factory.mktemp("oracle") / "oracle.toml"
     path.write_text(f'base = "{huishan.as_posix()}"\n' + OVERLAY, encoding="utf-8")
     scenario = forecast.load_scenario(path)

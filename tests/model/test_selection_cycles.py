@@ -1,4 +1,4 @@
-"""Two mechanisms for the other policies (issue 12), on overlays of scenarios/huzhou.toml:
+"""Two mechanisms for the other policies (issue 12), on overlays of scenarios/huzhou:
 
 * a title selected every few years (`[pathways.titles.scheme.NAME]` `every_years` and
   `first_year`, e.g. Dongxihu's five-yearly 临空港工匠, seed 004 3(八)): holders are named only in
@@ -17,9 +17,9 @@ import pytest
 import forecast
 from forecast.policy.events import frame
 
-from conftest import ROOT, SMALL_CITY, forecast_cli
+from conftest import ROOT, SMALL_CITY, forecast_cli, place_copy
 
-HUZHOU = ROOT / "scenarios" / "huzhou.toml"
+HUZHOU = ROOT / "scenarios" / "huzhou"
 
 #: a city of ~3,000 workers; the titles' counts fixed and their pools wide (高级工 and up)
 SMALL = SMALL_CITY + """[pathways.apprentice_years.enrolments_per_year]
@@ -77,16 +77,16 @@ def write(path: Path, text: str, base: Path = HUZHOU) -> Path:
 
 
 def completion_only(tmp_path: Path, units: bool = True) -> Path:
-    """huzhou.toml with the per-year `rule` and `response_rules` of its apprentice-years removed
-    and the completion rule HZ-X1 added (a stand-alone file: an overlay cannot remove a key)."""
-    text = HUZHOU.read_text(encoding="utf-8")
+    """Huzhou with the per-year `rule` and `response_rules` of its apprentice-years removed and the
+    completion rule HZ-X1 added (a copy of its folder: an overlay cannot remove a key)."""
+    folder = place_copy(tmp_path, "huzhou")
+    text = (folder / "assumptions.toml").read_text(encoding="utf-8")
     old = '[pathways.apprentice_years]\n# HZ-A11: enterprise new apprenticeship (企业新型学徒), paid to the enterprise per training year.\nrule = "HZ-A11"\n'
     assert old in text and 'response_rules = ["HZ-A11"]\n' in text
     text = text.replace(old, '[pathways.apprentice_years]\ncompletion_rule = "HZ-X1"\n')
     text = text.replace('response_rules = ["HZ-A11"]\n', "")
-    path = tmp_path / "hz_completion.toml"
-    path.write_text(text + COMPLETION_RULE + (UNITS if units else ""), encoding="utf-8")
-    return path
+    (folder / "assumptions.toml").write_text(text + COMPLETION_RULE + (UNITS if units else ""), encoding="utf-8")
+    return folder
 
 
 # --- titles selected every few years -------------------------------------------------------
@@ -213,12 +213,12 @@ def test_the_volume_responds_to_the_completion_rule(tmp_path):
      "pathways.apprentice_years.expected_units"),
 ])
 def test_a_bad_completion_setting_exits_2(tmp_path, edit, key):
-    good = completion_only(tmp_path)
-    bad = tmp_path / "bad.toml"
-    bad.write_text(edit(good.read_text(encoding="utf-8")), encoding="utf-8")
-    status, _, err = forecast_cli("run", str(bad), "--central", "--out", str(tmp_path / "out"))
+    folder = completion_only(tmp_path)
+    assumptions = folder / "assumptions.toml"
+    assumptions.write_text(edit(assumptions.read_text(encoding="utf-8")), encoding="utf-8")
+    status, _, err = forecast_cli("run", str(folder), "--central", "--out", str(tmp_path / "out"))
     assert status == 2, err
-    assert "bad.toml" in err and key in err
+    assert str(assumptions) in err and key in err
 
 
 def test_completion_subsidies_still_owed_at_the_horizon_are_valued(tmp_path):

@@ -28,7 +28,7 @@ from conftest import HUZHOU_SMALL as SMALL, ROOT, write_overlay
 
 def write(tmp_path, text: str, name: str = "hz.toml"):
     """An overlay on Huzhou's scenario."""
-    return write_overlay(tmp_path, ROOT / "scenarios" / "huzhou.toml", text, name)
+    return write_overlay(tmp_path, ROOT / "scenarios" / "huzhou", text, name)
 
 
 
@@ -189,6 +189,6 @@ def test_bad_keys_exit_2(tmp_path, text, key):
     path = write(tmp_path, bodies(initial) + text, "bad.toml")
     status, _, err = forecast_cli("run", str(path), "--central", "--out", str(tmp_path / "out"))
     assert status == 2, err
-    # the error names the file that set the key: Huzhou's own initial count is set in huzhou.toml
-    assert ("huzhou.toml" if key == "entities.self_eval_enterprise.initial" else "bad.toml") in err
+    # the error names the file that set the key: Huzhou's own initial count is set in its assumptions
+    assert ("huzhou/assumptions.toml" if key == "entities.self_eval_enterprise.initial" else "bad.toml") in err
     assert key in err

@@ -21,7 +21,7 @@ from forecast.policy.events import frame
 from conftest import ROOT, forecast_cli
 from conftest import HUZHOU_SMALL as SMALL   # a city of ~3,000 workers, titles and apprenticeships scaled down
 
-HUZHOU = ROOT / "scenarios" / "huzhou.toml"
+HUZHOU = ROOT / "scenarios" / "huzhou"
 
 
 #: a per-session rule (500 yuan a session) and a per-certificate rule by level, both of "skills"

@@ -96,11 +96,20 @@ def test_the_check_sees_the_old_order(tmp_path, monkeypatch):
     assert {m % 12 + 1 for m, *_ in bad} == {6, 7, 12, 1}
 
 
-def test_readme_prints_the_step_order():
-    """The README's architecture section lists the steps of engine.STEPS, in this order."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Architecture"):]
-    positions = [section.index(f"**{step.name}**") for step in STEPS]
+def test_the_steps_follow_the_registry_and_the_docs_list_them_in_order():
+    """The month is the pathways' registry between "durations end" and the snapshot, and the docs'
+    page of the month (generated from STEPS at every build) lists them in this order."""
+    import importlib.util
+
+    from forecast.model.pathways import PATHWAYS
+    assert [s.name for s in STEPS] == ["durations end", *(cls.NAME for cls in PATHWAYS), "snapshot"]
+    spec = importlib.util.spec_from_file_location("reference", ROOT / "docs" / "gen" / "reference.py")
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("the docs' generator needs mkdocs (pip install -e '.[docs]')")
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    page = reference.month_page()
+    positions = [page.index(f"**{step.name}**") for step in STEPS]
     assert positions == sorted(positions)
 
 

@@ -15,7 +15,7 @@ from conftest import HUISHAN
 
 @pytest.fixture(scope="module")
 def run(huishan):
-    return forecast.simulate(huishan, seed=0)  # what `forecast run scenarios/huishan.toml` simulates
+    return forecast.simulate(huishan, seed=0)  # what `forecast run scenarios/huishan` simulates
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The Dongxihu 2022 draft scenario (scenarios/dongxihu.toml, seed 004): it loads on its own, a
+"""The Dongxihu 2022 draft scenario (scenarios/dongxihu, seed 004): it loads on its own, a
 small-district overlay runs through `forecast run` and its outlays are the sum of its ledger,
 every rule cites its article and seed 004, every (assumed) amount has its spread, the
 settling-in, title, prize, completion and entity-grant rules pay hand-computed amounts through
@@ -22,12 +22,12 @@ import pytest
 
 import forecast
 from forecast.policy.events import frame
-from forecast.scenario.title_scheme import selects_in
+from forecast.model.pathways.titles import selects_in
 
-from conftest import ROOT, forecast_cli
+from conftest import stand_alone, ROOT, forecast_cli
 from place_checks import SMALL_CITY
 
-DONGXIHU = ROOT / "scenarios" / "dongxihu.toml"
+DONGXIHU = ROOT / "scenarios" / "dongxihu"
 
 RULE_IDS = {"DX-A1", "DX-A2a", "DX-A2b", "DX-A5", "DX-A7a", "DX-A7b", "DX-A7c", "DX-A7d",
             "DX-A8a", "DX-A8b", "DX-A8c", "DX-A9"}
@@ -89,8 +89,7 @@ def test_the_scenario_loads_on_its_own_without_targets(dongxihu):
 
 
 def test_stand_alone_no_huishan_rule_or_base():
-    text = DONGXIHU.read_text(encoding="utf-8")
-    assert not any(line.startswith("base") for line in text.splitlines())
+    text = stand_alone(DONGXIHU)
     assert "HS-A" not in text
     assert not any(line.startswith("[targets") for line in text.splitlines())
 

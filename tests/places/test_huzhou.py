@@ -1,4 +1,4 @@
-"""The Huzhou 2021–2025 scenario (scenarios/huzhou.toml, seed 003): it loads on its own, a
+"""The Huzhou 2021–2025 scenario (scenarios/huzhou, seed 003): it loads on its own, a
 small-district overlay runs and its outlays are the sum of its ledger, every rule cites its
 article and source, the title, prize, base/studio and apprenticeship rules pay hand-computed
 amounts through `forecast.compute_payouts`, and a misspelt Huzhou key exits 2.
@@ -19,9 +19,9 @@ import forecast
 from forecast.policy.events import frame
 from forecast.policy.policy import METRICS
 
-from conftest import HUZHOU_SMALL as SMALL, ROOT, forecast_cli, write_overlay
+from conftest import stand_alone, HUZHOU_SMALL as SMALL, ROOT, forecast_cli, write_overlay
 
-HUZHOU = ROOT / "scenarios" / "huzhou.toml"
+HUZHOU = ROOT / "scenarios" / "huzhou"
 
 RULE_IDS = {"HZ-A1", "HZ-A2", "HZ-A3", "HZ-A4", "HZ-A7a", "HZ-A7b", "HZ-A7c", "HZ-A7d", "HZ-A8",
             "HZ-A9a", "HZ-A9b", "HZ-A9c", "HZ-A10a", "HZ-A10b", "HZ-A10c", "HZ-A11"}
@@ -52,8 +52,7 @@ def test_the_scenario_loads_with_its_rules_and_targets(huzhou):
 
 
 def test_stand_alone_no_huishan_rule_or_base():
-    text = HUZHOU.read_text(encoding="utf-8")
-    assert not any(line.startswith("base") for line in text.splitlines())
+    text = stand_alone(HUZHOU)
     assert "HS-A" not in text
 
 

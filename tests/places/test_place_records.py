@@ -25,7 +25,7 @@ CASES = [
 @pytest.mark.parametrize("place, records, expected", CASES, ids=[c[0] for c in CASES])
 def test_example_records_are_paid_by_hand(tmp_path, place, records, expected):
     out = tmp_path / "payouts.csv"
-    status, stdout, err = forecast_cli("payouts", "--policy", str(ROOT / "scenarios" / f"{place}.toml"),
+    status, stdout, err = forecast_cli("payouts", "--policy", str(ROOT / "scenarios" / place),
                                        str(ROOT / "examples" / "records" / records), "--out", str(out))
     assert status == 0, err
     lines = pd.read_csv(out)
@@ -37,7 +37,7 @@ def test_example_records_are_paid_by_hand(tmp_path, place, records, expected):
 def test_huzhou_grand_craftsman_is_paid_in_two_years(tmp_path):
     """湖州大工匠 named 2023-11-15: 100,000 in 2023 and 100,000 twelve months later (HZ-A1)."""
     out = tmp_path / "p.csv"
-    status, _, err = forecast_cli("payouts", "--policy", str(ROOT / "scenarios" / "huzhou.toml"),
+    status, _, err = forecast_cli("payouts", "--policy", str(ROOT / "scenarios" / "huzhou"),
                                   str(ROOT / "examples" / "records" / "huzhou_2023.csv"), "--out", str(out))
     assert status == 0, err
     a1 = pd.read_csv(out).query("rule == 'HZ-A1'")

@@ -1,4 +1,4 @@
-"""The Wuxi 2021–2023 scenario (scenarios/wuxi_2021.toml, seed 002), the backtest's subject: it
+"""The Wuxi 2021–2023 scenario (scenarios/wuxi_2021, seed 002), the backtest's subject: it
 loads on its own with the ids of docs/policies.md §3, starts on 2021-01-01 as the observed file
 (scenarios/observed/wuxi_2021.toml) needs, its certification rates are NOT the Huishan rates
 grounded on the observed 2021 flow, every assumed amount has a scale, a small city runs with
@@ -17,7 +17,7 @@ from forecast.policy.policy import METRICS
 from conftest import ROOT, forecast_cli
 from place_checks import SMALL_CITY, outlays_equal_ledger, overlay, rules_cited
 
-WUXI = ROOT / "scenarios" / "wuxi_2021.toml"
+WUXI = ROOT / "scenarios" / "wuxi_2021"
 RULE_IDS = {"WX-A1", "WX-A3", "WX-A4", "WX-A5", "WX-A7"}
 TARGET_IDS = {"WX-T1", "WX-T2", "WX-T3", "WX-T4", "WX-T8", "WX-T10", "WX-T11", "WX-T12", "WX-T13", "WX-T16"}
 
@@ -55,7 +55,7 @@ def test_the_scenario_loads_with_its_ids(wuxi):
 
 
 def test_rates_are_not_huishans_rates_grounded_on_the_observed_flow(wuxi):
-    huishan = forecast.load_scenario(ROOT / "scenarios" / "huishan.toml")
+    huishan = forecast.load_scenario(ROOT / "scenarios" / "huishan")
     own = wuxi.specs["pathways"]["self_evaluation"]["yearly_rate"].array()
     borrowed = huishan.specs["pathways"]["self_evaluation"]["yearly_rate"].array()
     assert not np.allclose(own, borrowed)

@@ -17,7 +17,7 @@ from forecast.core.errors import InputError
 from forecast.futures.checkpoint import Checkpoint, checkpoint_dir
 from forecast.futures.settings import Compute
 from forecast.policy.records import read_records, write_records
-from forecast.policy.statement import statement
+from forecast.payouts.statement import statement
 from forecast.reforecast import execution as exe
 from forecast.reforecast import rates
 from forecast.futures.simulate import simulate

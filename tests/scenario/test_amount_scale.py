@@ -19,7 +19,7 @@ from forecast.policy.events import frame
 from conftest import ROOT, forecast_cli
 from conftest import SMALL_CITY
 
-HUZHOU = ROOT / "scenarios" / "huzhou.toml"
+HUZHOU = ROOT / "scenarios" / "huzhou"
 SMALL = SMALL_CITY + """
 [pathways.apprentice_years.enrolments_per_year]
 value = 30

@@ -10,7 +10,7 @@ from scipy.stats import spearmanr
 
 import forecast
 from forecast.cli import main
-from forecast.scenario.params import Param
+from forecast.params.param import Param
 
 
 def test_quantiles_by_hand():

@@ -17,10 +17,12 @@ import pytest
 import forecast
 from forecast.core.errors import InputError
 from forecast.policy.records import RecordErrors, read_records
-from forecast.policy.statement import statement
+from forecast.payouts.statement import statement
+
+from conftest import place_copy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO = ROOT / "scenarios" / "huishan.toml"
+SCENARIO = ROOT / "scenarios" / "huishan"
 RECORDS = ROOT / "examples" / "records" / "huishan_2025Q1.csv"
 
 #: what a number in the scenario may be replaced by
@@ -91,14 +93,18 @@ def _check_input_error(exc: InputError) -> None:
 
 @pytest.mark.parametrize("block", range(4))
 def test_mutated_scenarios_load_or_raise_input_error(tmp_path, block):
-    text = SCENARIO.read_text(encoding="utf-8")
+    """Each mutant changes one of the place's files (the law or the assumptions, by turns) of a
+    copy of its folder."""
+    folder = place_copy(tmp_path)
+    texts = {name: (folder / name).read_text(encoding="utf-8") for name in ("policy.toml", "assumptions.toml")}
     outcomes = {"loaded": 0, "refused": 0}
     for seed in range(block * 50, block * 50 + 50):
         rng = random.Random(seed)
-        path = tmp_path / f"mutant_{seed}.toml"
-        path.write_text(_mutate_scenario(text, rng), encoding="utf-8")
+        name = sorted(texts)[seed % 2]
+        for other, text in texts.items():
+            (folder / other).write_text(_mutate_scenario(text, rng) if other == name else text, encoding="utf-8")
         try:
-            scenario = forecast.load_scenario(path)
+            scenario = forecast.load_scenario(folder)
         except InputError as exc:
             _check_input_error(exc)
             outcomes["refused"] += 1

@@ -18,21 +18,29 @@ from scipy.stats import truncnorm
 
 import forecast
 from forecast.model.behaviour import response, volume
-from forecast.scenario.params import Param
-from forecast.scenario.schema import Apprenticeship, Entity, NightSchool, Population
-from conftest import HUISHAN
+from forecast.params.param import Param
+from forecast.model.pathways.apprenticeship import ApprenticeshipSection as Apprenticeship
+from forecast.model.pathways.entities import EntitySection as Entity
+from forecast.model.pathways.night_school import NightSchoolSection as NightSchool
+from forecast.model.population import Population
+from conftest import place_copy
 
 
 def without(tmp_path, *tables: str, extra: str = ""):
-    """The Huishan scenario with whole [tables] removed (an overlay can only add or replace)."""
-    text = HUISHAN.read_text(encoding="utf-8")
+    """A copy of the Huishan folder with whole [tables] removed from the file that holds them (an
+    overlay can only add or replace), and `extra` added to its assumptions."""
+    folder = place_copy(tmp_path)
     for table in tables:
         block = re.compile(r"^\[" + re.escape(table) + r"\]\n(?:(?!\[).*\n)*", re.M)
-        text, n = block.subn("", text)
-        assert n == 1, table
-    path = tmp_path / "edited.toml"
-    path.write_text(text + extra, encoding="utf-8")
-    return path
+        hits = 0
+        for name in ("policy.toml", "assumptions.toml"):
+            text, n = block.subn("", (folder / name).read_text(encoding="utf-8"))
+            (folder / name).write_text(text, encoding="utf-8")
+            hits += n
+        assert hits == 1, table
+    with (folder / "assumptions.toml").open("a", encoding="utf-8") as f:
+        f.write(extra)
+    return folder
 
 
 def error_of(path) -> forecast.InputError:
@@ -108,12 +116,15 @@ def test_review_amounts_come_from_the_rule_not_from_bounds(overlay):
 
 
 def test_meta_names_and_fund_are_required(tmp_path):
-    text = HUISHAN.read_text(encoding="utf-8")
-    path = tmp_path / "no_place.toml"
-    path.write_text(re.sub(r"^place = .*\n", "", text, flags=re.M), encoding="utf-8")
-    assert error_of(path).key == "meta.place"
-    path.write_text(text.split("\n[fund]\n")[0], encoding="utf-8")
-    err = error_of(path)
+    folder = place_copy(tmp_path)
+    policy, assumptions = folder / "policy.toml", folder / "assumptions.toml"
+    law = policy.read_text(encoding="utf-8")
+    policy.write_text(re.sub(r"^place = .*\n", "", law, flags=re.M), encoding="utf-8")
+    err = error_of(folder)
+    assert err.key == "meta.place" and err.file == str(policy)
+    policy.write_text(law, encoding="utf-8")
+    assumptions.write_text(assumptions.read_text(encoding="utf-8").split("\n[fund]\n")[0], encoding="utf-8")
+    err = error_of(folder)
     assert err.key == "fund" and "missing" in str(err)
 
 

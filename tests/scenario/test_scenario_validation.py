@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import forecast
+from conftest import place_copy, write_overlay
 from forecast.scenario import response
 from forecast import cli
 
@@ -114,13 +115,18 @@ def test_missing_base_of_overlay_named(tmp_path):
     assert info.value.file == str(tmp_path / "no_such_base.toml")
 
 
-def test_error_in_the_base_file_itself_names_the_base(tmp_path, huishan):
-    text = Path(huishan.path).read_text(encoding="utf-8").replace("uplift_rate = 0.30", "uplift_rate = 1.30")
-    path = tmp_path / "broken.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(forecast.InputError) as info:
-        forecast.load_scenario(path)
-    assert info.value.file == str(path) and info.value.key == "policy.uplift_rate"
+def test_error_in_the_base_file_itself_names_the_base(tmp_path):
+    """A bad key in a place's law is named in its policy.toml, whether the folder is loaded or an
+    overlay built on it."""
+    folder = place_copy(tmp_path)
+    policy = folder / "policy.toml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("uplift_rate = 0.30", "uplift_rate = 1.30"),
+                      encoding="utf-8")
+    overlay = write_overlay(tmp_path, folder, '[rules.HS-A8a]\namount = 3000\n')
+    for path in (folder, overlay):
+        with pytest.raises(forecast.InputError) as info:
+            forecast.load_scenario(path)
+        assert info.value.file == str(policy) and info.value.key == "policy.uplift_rate"
 
 
 def test_reform_changing_one_amount_loads_with_response_ratio_not_one(overlay, huishan):

@@ -20,9 +20,9 @@ import pandas as pd
 from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS
 from forecast.policy import ladder
-from forecast.futures.fund_summary import fund_block
 from forecast.futures.settings import Draws
 from forecast.futures.summary import Summary
+from forecast.model.fund import fund_block
 from forecast.futures.statistics import CONVERGENCE_RULE, STATS, TOTAL, bands, convergence, rounded, rqmc_se
 from forecast.scenario import qmc
 from forecast.scenario.scenario import Scenario

@@ -29,11 +29,16 @@ def scenario_spec(scenario) -> dict:
     return scenario.to_toml()
 
 
+#: what a scenario's [meta] says of where it came from, not what it is: outside its fingerprint
+UNHASHED_META = ("files", "reform_reference")
+
+
 def scenario_hash(scenario) -> str:
     """SHA-256 of the specified scenario (policy, rules, targets, every parameter and its
-    distribution), independent of where its files lie: the key a checkpoint is checked by."""
+    distribution), independent of where its files lie and of a reform's reference: the key a
+    checkpoint is checked by."""
     spec = scenario_spec(scenario)
-    spec["meta"] = {k: v for k, v in spec["meta"].items() if k != "files"}
+    spec["meta"] = {k: v for k, v in spec["meta"].items() if k not in UNHASHED_META}
     text = json.dumps(plain(spec, dates_as_text=True), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

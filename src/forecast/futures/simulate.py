@@ -8,11 +8,12 @@ import pandas as pd
 
 from forecast.core.calendar import month_labels
 from forecast.model.engine import FLOWS, Options, Simulation
+from forecast.model.pathways.entities import COLUMNS as ENTITY_COLUMNS
+from forecast.model.values import Values
 from forecast.policy import ladder
 from forecast.policy.payouts import compute_payouts, outlays_by_year
 from forecast.scenario import qmc
 from forecast.scenario.scenario import Scenario
-from forecast.scenario.schema import Values
 
 
 def replication_seed(seed: int, replication: int = 0, replications: int = 1) -> np.random.SeedSequence:
@@ -115,7 +116,7 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     seed; the dynamics (aleatory) use another. With `uncertain=False` parameters take their
     central values; `fixed` pins some of them (`Scenario.fixed_parameters`); `at` (path →
     quantile) places some at given quantiles of their distributions (a sensitivity design point);
-    `given` (path → value) sets some outright (a re-forecast's posterior draw, `runs.execution`).
+    `given` (path → value) sets some outright (a re-forecast's posterior draw, `forecast.reforecast.execution`).
     `sampling="rqmc"`: the parameters' uniforms are replication r's quasi-random point
     (`scenario/qmc.py`) instead of their streams' numbers; the dynamics are the same.
     """
@@ -123,12 +124,13 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     sim = Simulation(scenario, values, dynamics_ss, options)
     sim.run()
     owed: dict = {}
+    tables: dict = {}
     for step in sim.steps.values():
-        for rid, v in (step.owed_after() if hasattr(step, "owed_after") else {}).items():
+        for rid, v in step.owed_after().items():
             owed[rid] = owed.get(rid, 0.0) + v * values.amount_scale.get(rid, 1.0)
+        tables.update(step.tables())
     events = sim.log.frame(clear=True)
-    entities = sim.steps["entities"].table() if "entities" in sim.steps else \
-        pd.DataFrame(columns=["kind", "id", "created", "initial"])
+    entities = tables.get("entities", pd.DataFrame(columns=ENTITY_COLUMNS))
     result = Result(scenario, values, seed, replication, uncertain, events, None, sim.stocks, sim.flows, sim.queues,
                     entities, int(np.count_nonzero(sim.workers.active)), sim.workers.nbytes, frozenset(fixed))
     sim.workers.release()  # the worker columns are not needed for the payouts: free them first

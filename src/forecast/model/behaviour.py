@@ -3,7 +3,7 @@
 Relative to the root base policy (the one under which a pathway's volume was set), a share
 `deadweight` of the volume happens whatever the reward; the rest scales with the ratio of the
 expected reward per participant to the base's (`scenario.response`) raised to the `elasticity`. A pathway's section names the rules it
-responds to and states both numbers (`scenario.schema.Responsive`); without them the scenario
+responds to and states both numbers (`forecast.params.section.Responsive`); without them the scenario
 is an error, never a silent "no response".
 
 When a response rule's amounts change on a date (`Rule.changes`, docs/dated_parameters.md),

@@ -1,8 +1,8 @@
 """The simulation of one future: numpy worker columns advanced month by month through one
 list of steps, with SimPy holding what takes time and what queues.
 
-Each month runs the steps of `STEPS`, in that order and no other; the order is written here
-once and printed in the README. Every event is dated in the month of the step that makes it,
+Each month runs the steps of `STEPS`, in that order and no other; the order is the pathways'
+registry (`forecast.model.pathways.PATHWAYS`), and the docs' list of the month is generated from it. Every event is dated in the month of the step that makes it,
 and the month-end snapshot comes last, so month m's stocks hold exactly the events dated up
 to the end of month m.
 
@@ -15,7 +15,7 @@ course) and the masters' slots (`pathways.slots.MasterSlots`: pairing requests q
 the pairing step finds them a master). The length of each queue is recorded every month.
 
 The engine knows mechanisms, not places: the pathways (`pathways/`) own their state and read
-their typed parameters (`scenario.schema`); they reach the shared state — workers, employers,
+their typed parameters (their sections, `forecast.model.pathways`); they reach the shared state — workers, employers,
 the event log — only through the methods below, and hear of promotions and exits through
 listeners (`on_promote`, `on_exit`).
 """
@@ -28,14 +28,13 @@ import simpy
 
 from forecast.core.calendar import month_dates, month_index, month_of_year, year_of
 from forecast.model.eventlog import EventLog, lazy_ids
-from forecast.model.pathways import PATHWAYS, Demography
+from forecast.model.pathways import PATHWAYS
 from forecast.model.population import (NEVER, Workers, build_employers, draw_ages, draw_employers, draw_levels,
                                        exit_months)
 from forecast.policy import ladder
 from forecast.model.arrivals import Arrivals
-from forecast.scenario.params import param_rng
-from forecast.scenario.scenario import Scenario
-from forecast.scenario.schema import Values
+from forecast.model.values import Values
+from forecast.params.param import param_rng
 
 
 @dataclass(frozen=True)
@@ -44,31 +43,15 @@ class Step:
     what: str
 
 
-#: One month, in order. A step named after a pathway runs that pathway's `step(t)` when the
-#: scenario has it; "durations end" is the tick at which SimPy processes whose time is up act.
+#: One month, in order: the durations that end, every pathway of the registry in its order
+#: (`forecast.model.pathways.PATHWAYS`; a step named after a pathway runs its `step(t)` when the
+#: scenario has it), then the month-end snapshot. "durations end" is the tick at which SimPy
+#: processes whose time is up act.
 STEPS = (
-    Step("durations end", "courses whose months are over hold their exam (HS-A3a, HS-A3b) and free their "
-                          "seats; pairings whose months are over free their masters' slots"),
-    Step("demography", "workers leave (turnover, retirement); hires keep employment on its growth path"),
-    Step("settling_in", "recruits among the month's hires at the levels a settling-in rule pays apply and are "
-                        "paid once (right after demography, which hires them: no step has promoted them yet)"),
-    Step("craftsmen", "selection of new craftsmen (HS-A2a); yearly assessment (HS-A2b, HS-A7)"),
-    Step("titles", "a scheme's titles named, highest rank first; one title per worker, the highest"),
-    Step("colleges", "graduates arrive; staying graduates counted for colleges and counsellors (HS-A1b–d)"),
-    Step("self_evaluation", "certification outside the paid programmes; new enterprise apprentices"),
-    Step("sessions", "each programme's subsidised training sessions (人次) of the month claimed by its providers; "
-                     "a share of them certifies eligible workers one level up"),
-    Step("night_school", "a term's applicants join the waiting list; its intake starts a course (HS-A3a)"),
-    Step("apprenticeship", "pairing requests arrive and wait for a master's slot; pairs formed (HS-A8a)"),
-    Step("apprentice_years", "apprentices enrol from young workers at or below a level (after demography and the "
-                             "certification steps: the month's leavers cannot enrol, its hires can, at the level "
-                             "the month gave them); a completed training year is paid at 'durations end'"),
-    Step("competition", "the yearly competition promotes 'double-pass' entrants"),
-    Step("prizes", "competition prizes of each tier won, paid to winners and coaches; winners promoted if "
-                   "the scenario says so"),
-    Step("activities", "lectures, guest lectures, challenge projects (HS-A5, HS-A6, HS-A9)"),
-    Step("entities", "studios, bases, stations, rights centres, titles, fairs created and rewarded"),
-    Step("snapshot", "month-end stocks by level, queue lengths"),
+    (Step("durations end", "courses whose months are over hold their exam (HS-A3a, HS-A3b) and free their "
+                           "seats; pairings whose months are over free their masters' slots"),)
+    + tuple(Step(cls.NAME, cls.STEP) for cls in PATHWAYS)
+    + (Step("snapshot", "month-end stocks by level, queue lengths"),)
 )
 PHASES = len(STEPS)
 PHASE = {s.name: i for i, s in enumerate(STEPS)}
@@ -97,7 +80,7 @@ class Mentoring:
 class Simulation:
     """One replication: shared state, random streams, the month's steps and the SimPy clock."""
 
-    def __init__(self, scenario: Scenario, values: Values, seed_sequence: np.random.SeedSequence,
+    def __init__(self, scenario, values: Values, seed_sequence: np.random.SeedSequence,
                  options: Options | None = None):
         self.scenario, self.values = scenario, values
         self.options = options or Options()
@@ -125,13 +108,8 @@ class Simulation:
         self.n0 = int(values.population.employed)
         self.workers = Workers(self._capacity())
         self.add_workers(self.n0, 0, rng, initial=True)
-        self.steps = {"demography": Demography(self)}
-        for step in STEPS:
-            cls = PATHWAYS.get(step.name)
-            if cls is not None and self._enabled(step.name):
-                self.steps[step.name] = cls(self, cls.params(values))
-        self.queues = {name: np.zeros(self.T, dtype=np.int64) for name, p in self.steps.items()
-                       if hasattr(p, "waiting")}
+        self.steps = {cls.NAME: cls(self, cls.params(values)) for cls in PATHWAYS if self._enabled(cls)}
+        self.queues = {name: np.zeros(self.T, dtype=np.int64) for name, p in self.steps.items() if p.QUEUE}
 
     def _capacity(self) -> int:
         """Rows to reserve for the workers: the start population and the arrivals to expect
@@ -143,9 +121,11 @@ class Simulation:
         churn = flows.turnover + 0.02 if self.options.demography else 0.0
         return int(self.n0 * (1.0 + years * (churn + max(flows.growth, 0.0) + 0.01))) + 1000
 
-    def _enabled(self, name: str) -> bool:
+    def _enabled(self, cls) -> bool:
+        """Whether the pathway runs: the scenario has it, and the options do not leave it out
+        (demography, every scenario's first step, always runs; `Options.demography` stills it)."""
         chosen = self.options.pathways
-        return PATHWAYS[name].configured(self.values) and (chosen is None or name in chosen)
+        return cls.configured(self.values) and (cls.GROUP == "flows" or chosen is None or cls.NAME in chosen)
 
     # --- time -------------------------------------------------------------------------------
     def rng(self, name: str) -> np.random.Generator:

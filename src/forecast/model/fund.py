@@ -1,6 +1,8 @@
 """The fund as an account: the 惠山工匠基金's principal earns returns, the returns pay the
 rewards (kind "endowment", the default) — or a yearly budget appropriation pays them (kind
-"appropriation", at the end).
+"appropriation", at the end). One home for the fund: its section (`Fund`, which keys each kind
+takes), its account per replication, what is needed, and what a run's summary.json says of an
+appropriation (`fund_block`); the report's view of it is the results product's (`fund_view`).
 
 Seed 000 (三、配套保障): 专项奖励资金由惠山工匠基金收益配套保障 — the rewards are backed by the
 fund's **returns** (收益); nothing in the text allows drawing on the principal (FACTS.md, "how
@@ -86,12 +88,58 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from forecast.core.errors import InputError
-from forecast.scenario.fund_kind import APPROPRIATION, ENDOWMENT, KINDS
+from forecast.params.param import AMOUNT, RETURN
+from forecast.params.section import Section, describe, param, setting
+from forecast.params.table import Table
+
+#: the kinds of fund: an endowment whose returns pay, or a yearly budget appropriation
+ENDOWMENT, APPROPRIATION = "endowment", "appropriation"
+KINDS = (ENDOWMENT, APPROPRIATION)
+#: kind → the keys only that kind takes (each required for it, refused for the other): `kind =
+#: "endowment"` (the default, Huishan's 惠山工匠基金) takes principal, return_rate, top_up_per_year and
+#: draw_on_principal; `kind = "appropriation"` (a yearly budget line: Huzhou, Changzhou, Wuxi,
+#: Dongxihu) takes appropriation_per_year
+KEYS = {ENDOWMENT: ("principal", "return_rate", "top_up_per_year", "draw_on_principal"),
+        APPROPRIATION: ("appropriation_per_year",)}
 
 #: yuan: a deficit at or below this is rounding, not a shortfall
 SHORTFALL_TOLERANCE = 1e-6
 #: the drawn parameters (`fund.KEY` in parameters.csv) each kind's account reads
 PARAMETERS = {ENDOWMENT: ("principal", "return_rate", "top_up_per_year"), APPROPRIATION: ("appropriation_per_year",)}
+
+
+
+@dataclass(frozen=True, eq=False)
+class Fund(Section):
+    """What pays the rewards: `kind = "endowment"` (default) a fund whose returns pay them
+    (Huishan: 惠山工匠基金, seed 000 三、配套保障; principal, return_rate, top_up_per_year,
+    draw_on_principal), or `kind = "appropriation"` a yearly budget appropriation (Huzhou seed 003
+    三(二); appropriation_per_year only). Which keys each kind takes:
+    KEYS, checked by `check`."""
+    kind: str = setting("fund_kind", default="endowment")
+    principal: float = param(AMOUNT, optional=True)
+    return_rate: float = param(RETURN, optional=True)
+    top_up_per_year: float = param(AMOUNT, optional=True)
+    draw_on_principal: bool = setting("flag", optional=True)
+    appropriation_per_year: float = param(AMOUNT, optional=True)
+
+    @classmethod
+    def check(cls, t: Table, spec: dict, rules: dict) -> None:
+        """`[fund]` as read (`spec`): its kind is known, the kind's keys are all given and the
+        other kind's keys none — a budget has no principal to earn on, top up or draw on, and a key
+        that would be silently ignored is an error."""
+        kind = spec.get("kind", ENDOWMENT)
+        if kind not in KINDS:
+            raise t.error("kind", f"{kind!r} is not a kind of fund", " | ".join(KINDS))
+        schema = cls.schema()
+        for other, keys in KEYS.items():
+            for key in keys:
+                if other != kind and key in spec:
+                    raise t.error(key, f"only for kind = {other} (this fund is kind = {kind})",
+                                  "leave the key out, or set kind = " + other)
+                if other == kind and key not in spec:
+                    raise t.error(key, "missing" + (f" (kind = {kind})" if kind != ENDOWMENT else ""),
+                                  describe(schema[key]))
 
 
 @dataclass(frozen=True)
@@ -242,3 +290,49 @@ def needed_quantile(need, q: float = 0.95, key: str = "principal_needed") -> flo
         return float(ordered[lo])
     a, b = ordered[lo], ordered[lo + 1]
     return float("inf") if np.isinf(b) else float(a + (b - a) * frac)
+
+
+# --- what a run's summary says of the fund --------------------------------------------------
+def fund_block(scenario, params: list[dict], tot: np.ndarray) -> dict:
+    """summary.json's fund block: {"fund": …} for an appropriation, {} for an endowment. A yearly
+    budget appropriation has no principal and no returns, so the budget figures a reader needs are
+    the appropriation's own: the yearly amount drawn, what the policy period appropriates, the
+    carried balance and cumulative unfunded amount, P(shortfall) by year and the yearly
+    appropriation needed (95th percentile, Monte Carlo runs only). An endowment's summary has no
+    fund block (its runs' files stay as they always were; the budget view computes its fund
+    figures from parameters.csv). `params` are the replications' drawn parameters and `tot`
+    their yearly total outlays (N × years), in the same order; `scenario` the run's."""
+    if scenario.resolve(None).fund.kind != APPROPRIATION:
+        return {}
+    years = scenario.years
+    inside = scenario.policy.in_period(years)
+    a = np.array([p["fund.appropriation_per_year"] for p in params], dtype=float)
+    paths = appropriation_paths(tot, a)
+    last_in = int(np.flatnonzero(inside)[-1]) if inside.any() else len(years) - 1
+    many = len(params) > 1
+
+    def fig(x) -> dict:
+        x = np.asarray(x, dtype=float)
+        if not many:
+            return {"mean": round(float(x[0]), 2)}
+        p5, p50, p95 = np.percentile(x, [5, 50, 95])
+        return {"mean": round(float(x.mean()), 2), "p5": round(float(p5), 2), "p50": round(float(p50), 2),
+                "p95": round(float(p95), 2)}
+
+    out = {"kind": APPROPRIATION,
+           "reading": "a yearly budget appropriation in every year of the scenario (also after the policy, while "
+                      "committed payments are owed); unspent appropriation carries over; outlays beyond the "
+                      "appropriations so far are unfunded (cumulative)",
+           "appropriation_per_year_yuan": fig(a),
+           "appropriated_in_policy_period_yuan": fig(paths.appropriation[:, inside].sum(axis=1)),
+           "carried_balance_end_yuan": fig(paths.account[:, -1]),
+           "unfunded_end_of_policy_yuan": fig(paths.unfunded[:, last_in]),
+           "unfunded_end_yuan": fig(paths.unfunded[:, -1])}
+    if many:
+        p = shortfall_probability(paths)
+        out["p_shortfall_any"] = round(float(paths.shortfall.any(axis=1).mean()), 6)
+        out["p_shortfall_by_year"] = {str(y): round(float(v), 6) for y, v in zip(years, p)}
+        out["appropriation_needed_p95_yuan"] = round(appropriation_needed_quantile(tot, inside, 0.95), 2)
+    else:
+        out["shortfall_years"] = [int(y) for y, s in zip(years, paths.shortfall[0]) if s]
+    return {"fund": out}

@@ -1,12 +1,17 @@
-"""The district's employed persons as numpy columns, and the synthetic population at the start.
+"""The district's employed persons as numpy columns, the synthetic population at the start,
+and the sections that set them up (`[population]`, `[ladder]`).
 
 One row per worker, a few bytes per column (25 bytes a worker in all), so a district of
 360,000 (or a province of 10 million) fits in memory and every monthly step is vectorised.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from forecast.params.param import AGE, COUNT, FACTOR, MONTHS, POSITIVE_COUNT, RATE, SHARE
+from forecast.params.section import Section, level_table, param
 from forecast.policy import ladder
 
 #: column → dtype. `since` / `eligible_from` / `birth` / `exit_month` are month indices
@@ -21,6 +26,35 @@ COLUMNS = {
     "mentored": np.bool_, "master": np.bool_,
 }
 NEVER = np.iinfo(np.int16).max
+
+
+@dataclass(frozen=True, eq=False)
+class Population(Section):
+    """[population]: the district's employed persons at the start — how many, their skill levels
+    and ages, time already in grade, employers (Pareto-sized, some state-owned, some fund
+    contributors)."""
+    employed: int = param(POSITIVE_COUNT)
+    skilled_share: float = param(SHARE)
+    apprentice_share: float = param(SHARE)
+    skilled_mix: np.ndarray = level_table(SHARE, mix=True)
+    max_years_in_grade: float = param(RATE)
+    age_mean: float = param(AGE)
+    age_sd: float = param(RATE)
+    age_min: float = param(AGE)
+    age_max: float = param(AGE)
+    sector_share: float = param(SHARE)
+    employers: int = param(POSITIVE_COUNT)
+    employer_size_alpha: float = param(FACTOR)
+    state_owned_share: float = param(SHARE)
+    contributor_units: int = param(COUNT)
+
+
+@dataclass(frozen=True, eq=False)
+class Ladder(Section):
+    """[ladder]: the time-in-grade minima before each exam (national standards) and how much
+    shorter they are for vocational graduates."""
+    min_months: np.ndarray = level_table(MONTHS)
+    graduate_factor: float = param(FACTOR)
 
 
 class Workers:

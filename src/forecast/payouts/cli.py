@@ -1,7 +1,7 @@
 """`forecast payouts --policy SCENARIO RECORDS`: what a policy owes for real records.
 
 Reads the records (docs/records.md), applies the policy's rules through the same
-`compute_payouts` the simulation uses (`forecast.policy.statement`), prints the payout lines,
+`compute_payouts` the simulation uses (`forecast.payouts.statement`), prints the payout lines,
 the records that earn nothing with why, and totals by rule and by recipient (yuan), and with
 `--out FILE` writes them (`forecast.payouts.files`). Nothing is written unless every
 record is well formed. Records beyond their kind's usual scale (`forecast.policy.plausibility`,
@@ -47,7 +47,7 @@ def run(args) -> int:
     from forecast.display.console import console
     from forecast.policy.plausibility import DEFAULT_SOURCE, read_usual_max
     from forecast.policy.records import read_records
-    from forecast.policy.statement import scope_text, statement, totals_frame
+    from forecast.payouts.statement import scope_text, statement, totals_frame
     from forecast.scenario.scenario import load_scenario
 
     policy = load_scenario(args.policy).policy

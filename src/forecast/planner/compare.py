@@ -2,8 +2,8 @@
 each on paired replications (common random numbers), written as a folder.
 
     import forecast
-    base = forecast.load_scenario("scenarios/huishan.toml")
-    reform = forecast.load_scenario("scenarios/huishan.toml", sets=["rules.HS-A8a.amount=4000"])
+    base = forecast.load_scenario("scenarios/huishan")
+    reform = forecast.load_scenario("scenarios/huishan", sets=["rules.HS-A8a.amount=4000"])
     c = forecast.compare(base, [reform], reps=40, out="results/compare")
     c.long, c.effectiveness, c.deadweight, c.summary
 """

@@ -3,7 +3,7 @@ probability, searched on common random numbers and checked out of sample; writes
 
     from forecast.planner.optimise import optimise
     from forecast.scenario.settings import parse_vary
-    r = optimise("scenarios/huishan.toml", target="HS-T1", probability=0.8,
+    r = optimise("scenarios/huishan", target="HS-T1", probability=0.8,
                  vary=[parse_vary("rules.HS-A8a.amount=1000:6000", steps=False)], reps=40, out="results/opt")
     r.optimum, r.out_of_sample, r.verdict
 

@@ -30,7 +30,7 @@ WAN = 10_000.0
 
 
 def points_table(found, keys: list, within: bool) -> pd.DataFrame:
-    """One row per candidate (runs.optimise.Search), costs in yuan."""
+    """One row per candidate (`forecast.planner.search.Search`), costs in yuan."""
     rows = []
     for c in found.candidates:
         e = c.estimate

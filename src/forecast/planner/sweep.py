@@ -4,7 +4,7 @@ replications, written as a folder a planner reads as a frontier of cost against 
     from forecast.futures.settings import Draws
     from forecast.planner.sweep import sweep
     from forecast.scenario.settings import parse_vary
-    s = sweep("scenarios/huishan.toml", [parse_vary("rules.HS-A8a.amount=1000:6000:6", True)], reps=20,
+    s = sweep("scenarios/huishan", [parse_vary("rules.HS-A8a.amount=1000:6000:6", True)], reps=20,
               out="results/sweep", draws=Draws(seed=0))
     s.table        # one row per point: the varied values, outlay band, P(met), cost-effectiveness
 

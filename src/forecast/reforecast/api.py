@@ -3,7 +3,7 @@ write the plan's results folder with the execution files in it (`reforecast/exec
 
     import forecast
     from forecast.reforecast.api import run_execution
-    scenario = forecast.load_scenario("scenarios/huishan.toml")
+    scenario = forecast.load_scenario("scenarios/huishan")
     ex = run_execution(scenario, "examples/records/huishan_2025Q1.csv", as_of=datetime.date(2025, 3, 31),
                        reps=40, out="results/execution")
     ex.table            # year × rule: plan, actual, committed, reforecast (p5, p95), variance

@@ -1,5 +1,5 @@
 """What real records have already committed the fund to: the future of real apprentices and
-real craftsmen, from the model's own hazards (`forecast run --actuals`, `runs.execution`).
+real craftsmen, from the model's own hazards (`forecast reforecast`, `forecast.reforecast.execution`).
 
 A budget re-forecast cannot simulate the district's real people, but it knows the ones the
 fund owes: a master paired with an apprentice at a known level on a known day earns HS-A8b's
@@ -53,7 +53,7 @@ class Chain:
 
     @classmethod
     def from_values(cls, values) -> "Chain":
-        """The chain of a replication's parameter values (`scenario.schema.Values`)."""
+        """The chain of a replication's parameter values (`forecast.model.values.Values`)."""
         se = values.pathways["self_evaluation"]
         ap = values.pathways["apprenticeship"]
         return cls(rate_month=monthly(np.minimum(1.0, se.yearly_rate * se.rate_scale)),

@@ -38,7 +38,7 @@ from forecast.futures.simulate import draw_values, priced, replication_seed
 from forecast.futures.summary import Summary, reduce_result, simulate_drawn, years_by_columns
 from forecast.reforecast import rates
 from forecast.reforecast.real import Real, month_number
-from forecast.scenario.params import param_rng
+from forecast.params.param import param_rng
 from forecast.scenario.scenario import Scenario
 
 

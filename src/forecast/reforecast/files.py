@@ -1,4 +1,4 @@
-"""The files of a budget-execution re-forecast (`forecast run --actuals`), written inside the
+"""The files of a budget-execution re-forecast (`forecast reforecast`), written inside the
 results folder of its plan: execution.csv (year × rule: plan, actual, committed, re-forecast
 with its 90 % band, variance; a `total` row per year; fund cash, yuan), execution_rates.csv
 (what the records show against the plan, pathway by pathway), execution_actual.csv (the

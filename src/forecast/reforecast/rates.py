@@ -1,6 +1,6 @@
 """Learning each pathway's volume from the records so far: a conjugate gamma–Poisson update.
 
-A re-forecast (`runs.execution`) should run hotter when the year is running hot. For each
+A re-forecast (`forecast.reforecast.execution`) should run hotter when the year is running hot. For each
 pathway whose volume is a rate the scenario assumes — pairings a year, staying graduates a
 year, night-school seats, lectures a year — the records to DATE are counted and compared with
 what the scenario expects by then:

@@ -1,4 +1,4 @@
-"""The real people the records name, and what the fund still owes them (`runs.execution`).
+"""The real people the records name, and what the fund still owes them (`forecast.reforecast.execution`).
 
 `Real.from_records` reads from the records to DATE the craftsmen named (annuity) and the
 master–apprentice pairings (milestones); `Real.committed_events` draws, for one replication,

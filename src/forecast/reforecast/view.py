@@ -2,8 +2,8 @@
 of the workbook and the report's section (headline, plan against re-forecast year by year,
 the cumulative chart, what the records show against the plan's rates, the notes).
 
-The folder holds it when it was written by `forecast run --actuals` (execution.csv and its
-companions, `outputs.execution_files`); without execution.csv the report has no such section.
+The folder holds it when it was written by `forecast reforecast` (execution.csv and its
+companions, `forecast.reforecast.files`); without execution.csv the report has no such section.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def find_execution(results_dir: str | Path) -> ExecutionView | None:
                              pd.read_csv(folder / "execution_bands.csv"), meta)
     except (OSError, ValueError) as e:
         raise InputError(str(folder / "execution.csv"), "", f"an incomplete budget execution ({e})",
-                         "the folder as `forecast run --actuals RECORDS --as-of DATE` wrote it") from None
+                         "the folder as `forecast reforecast SCENARIO --actuals RECORDS --as-of DATE` wrote it") from None
 
 
 def headline(ev: ExecutionView, L: Labels) -> str:

@@ -14,7 +14,7 @@ out_dir (default RESULTS_DIR/report):
   look failed for want of a browser); `pdf=True` requires it — without Chromium an InputError
   before anything is written; `pdf=False` skips it;
 - forecast.xlsx (`workbook.py`) and charts/*.png, *.svg (`report_charts.py`);
-- a folder written by `forecast run --actuals` adds the budget execution (`execution_view.py`):
+- a folder written by `forecast reforecast` adds the budget execution (`forecast.reforecast.view`):
   its section after the headline, the 预算执行 sheet and the cumulative chart.
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ A folder that is not a results folder of this version (read_results) exits 2 wit
 message naming the file and the problem, and nothing is written.
 
 A planner's folder — `forecast compare` (compare.json), `forecast sweep` (sweep.json) or
-`forecast optimise` (optimise.json) — gets the planner's report instead (outputs/planner_report):
+`forecast optimise` (optimise.json) — gets the planner's report instead (`forecast.planner.report`):
 planner.html, planner.xlsx and planner.pdf in DIR (default FOLDER/report), with the same
 --pdf/--no-pdf behaviour; it is in Chinese only, and --lang en or --sensitivity is refused.
 """

@@ -1,8 +1,9 @@
-"""Runs that write a results folder: the facade over `runs` (computing) and `outputs` (files),
-used by the command line and by researchers in Python.
+"""Runs that write a results folder: the futures layer computes (`forecast.futures`), the one
+writer of the folder writes (`forecast.results.folder`); used by the command line and by
+researchers in Python.
 
     import forecast
-    scenario = forecast.load_scenario("scenarios/huishan.toml")
+    scenario = forecast.load_scenario("scenarios/huishan")
     result = forecast.simulate(scenario, seed=1)               # one future, in memory
     forecast.write_results(result, "results/mine")            # … as a results folder
     agg, info = forecast.run_monte_carlo(scenario, reps=100, out="results/x",

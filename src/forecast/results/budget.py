@@ -29,7 +29,7 @@ from forecast.results.fund_view import FundView, fund_view
 from forecast.results.folder import read_results
 from forecast.futures.aggregate import Aggregate
 from forecast.futures.statistics import STATS, TOTAL, bands
-from forecast.scenario.params import Param
+from forecast.params.param import Param
 
 REPLICATIONS_FILE = "replications.parquet"
 

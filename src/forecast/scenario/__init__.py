@@ -1,3 +1,4 @@
-"""Engine, layer 3: a scenario — files and overlays, typed and checked reading, parameters with
-their sources and ranges, joint draws, `--set`/`--vary` overlays, what behaviour responds to, and
-the validated `Scenario` with its assumptions register."""
+"""Engine, layer 5: a scenario — files and overlays (a place's law and assumptions), the model's
+sections read and checked against them, parameters drawn (jointly where they move together, or
+quasi-randomly), `--set`/`--vary` overlays, what behaviour responds to, and the validated
+`Scenario` with its assumptions register."""

@@ -12,7 +12,7 @@ reading. How far the real schedule may lie from it is a parameter here, one per 
     assumption = "Changzhou's own schedule not found; Jiangsu's class A to class C (FACTS.md)"
 
 Each simulated future draws the factor once (like every assumption) and the simulation's ledger
-lines of that rule are multiplied by it (`runs.simulate`), so the forecast's band carries the
+lines of that rule are multiplied by it (`forecast.futures.simulate.priced`), so the forecast's band carries the
 uncertainty of the schedule and the sensitivity analysis can name it as a driver. A factor must
 be labelled an assumption: a seed's own amount has no scale. Reading kept simple on purpose:
 the behavioural response to a subsidy (`scenario.response`) reads the rule's written amount,
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from forecast.scenario.params import FACTOR, Param
-from forecast.scenario.reader import Table
+from forecast.params.param import FACTOR, Param
+from forecast.params.table import Table
 
 
 def read_amount_scales(t: Table, rules: dict, read_param: Callable) -> dict:

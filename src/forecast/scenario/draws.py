@@ -27,8 +27,8 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from forecast.core.errors import InputError
-from forecast.scenario.params import Domain, Param, param_rng
-from forecast.scenario.reader import Table
+from forecast.params.param import Domain, Param, param_rng
+from forecast.params.table import Table
 
 RHO = Domain(-0.99, 0.99, False, "a correlation in [-0.99, 0.99]")
 

@@ -14,8 +14,8 @@ from forecast.policy import ladder
 from forecast.policy.events import EVENT_KINDS
 from forecast.policy.places import PLACE_TEXT, parse_place
 from forecast.policy.rules import AMOUNT_KEYS, CONDITIONS, KINDS, ONCE_KEYS, Rule
-from forecast.scenario.params import AMOUNT, COUNT, MONTHS
-from forecast.scenario.reader import Table
+from forecast.params.param import AMOUNT, COUNT, MONTHS
+from forecast.params.table import Table
 
 TIERS = "[{min, amount}, …] by increasing min"
 CHANGES = "[{from = DATE, <the kind's amount key> = …, source = \"…\"}, …] by increasing from"

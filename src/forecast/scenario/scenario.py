@@ -2,9 +2,9 @@
 specifications of every section, not yet drawn.
 
 `load_scenario` reads a file and its overlays (`files.py`) and checks every key against the
-typed sections of `schema.py` (`sections.py` does the reading). `Scenario.resolve` turns the
+typed sections the model declares (`sections.py` does the reading). `Scenario.resolve` turns the
 specifications into numbers — each drawn once from its named stream, or its central value —
-as typed section objects (`schema.Values`). `to_toml` writes the scenario back as specified:
+as typed section objects (`forecast.model.values.Values`). `to_toml` writes the scenario back as specified:
 the results folder's `scenario.resolved.toml`, which `load_scenario` reads again.
 """
 from __future__ import annotations
@@ -15,21 +15,24 @@ from pathlib import Path
 
 import numpy as np
 
+from forecast.model.fund import Fund
+from forecast.model.pathways import SECTIONS
+from forecast.model.values import FIXED, Values
+from forecast.params.param import LevelTable, Param
+from forecast.params.section import rule_ids_of, units_to_toml
 from forecast.policy.policy import Policy, Target
 from forecast.scenario import response
 from forecast.scenario.draws import draw, flat, resolve_fixed
 from forecast.scenario.files import load_chain
-from forecast.scenario.params import LevelTable, Param
+from forecast.scenario.sections import validate
 from forecast.scenario.settings import apply_settings, parse_sets
-from forecast.scenario.schema import FIXED, PATHWAYS, Activity, Entity, Fund, Values
-from forecast.scenario.sections import rule_ids_of, validate
 
 
 @dataclass(frozen=True)
 class Scenario:
     """A validated scenario: policy, targets and parameter specifications (not yet drawn)."""
 
-    path: Path
+    path: Path                # the place folder or the file it was loaded from
     name: str
     title: str
     meta: dict                # source, place, fund_name, craftsman_title ({zh, en} names)
@@ -90,7 +93,7 @@ class Scenario:
         `draws.py`) from its named stream, or its central value when `seed_sequence` is None
         or the path is in `fixed`; `at` places parameters at given quantiles (a design point);
         `given` (path → value) sets some outright after the draw (a posterior draw made
-        elsewhere, e.g. `runs.execution`) — returned as typed sections. `uniform` (path → u)
+        elsewhere, e.g. `forecast.reforecast.execution`) — returned as typed sections. `uniform` (path → u)
         replaces the named streams' uniforms: a quasi-random point (`qmc.py`)."""
         drawn = draw(self.parameter_specs(), self.correlations, seed_sequence, fixed, at, uniform)
         if given:
@@ -120,9 +123,9 @@ class Scenario:
 
         s = self.specs
         fixed_sections = {name: section(cls, name, s[name]) for name, cls in FIXED.items()}
-        pathways = {n: section(PATHWAYS[n], f"pathways.{n}", v) for n, v in s["pathways"].items()}
-        activities = {n: section(Activity, f"activities.{n}", v) for n, v in s["activities"].items()}
-        entities = {n: section(Entity, f"entities.{n}", v) for n, v in s["entities"].items()}
+        pathways = {n: section(SECTIONS["pathways"][n], f"pathways.{n}", v) for n, v in s["pathways"].items()}
+        activities = {n: section(SECTIONS["activities"], f"activities.{n}", v) for n, v in s["activities"].items()}
+        entities = {n: section(SECTIONS["entities"], f"entities.{n}", v) for n, v in s["entities"].items()}
         fund = section(Fund, "fund", s["fund"])
         lags = {rid: int(drawn[f"pay_lag_months.{rid if rid in s['pay_lag_months'] else 'default'}"])
                 for rid in self.policy.rule_ids()}
@@ -135,7 +138,7 @@ class Scenario:
         """The scenario as specified (every parameter with its distribution, nothing drawn), in
         the form of a scenario file: `load_scenario` reads it back to the same scenario."""
         def specs(tree):
-            return {k: (response.units_to_toml(v) if k == "expected_units" else specs(v) if isinstance(v, dict)
+            return {k: (units_to_toml(v) if k == "expected_units" else specs(v) if isinstance(v, dict)
                         else v.to_toml() if isinstance(v, (Param, LevelTable)) else v) for k, v in tree.items()}
         pol = self.policy
         return {
@@ -190,7 +193,7 @@ def load_scenario(path: str | Path, sets=()) -> Scenario:
     data, origins, files, root = load_chain(path)
     apply_settings(data, origins, parse_sets(sets))
     v = validate(data, origins, root)
-    return Scenario(files[-1], v["name"], v["title"], v["meta"],
+    return Scenario(path if path.is_dir() else files[-1], v["name"], v["title"], v["meta"],
                     v["start"], v["end"],
                     Policy(v["policy_name"], v["rules"], v["valid_from"], v["valid_to"], v["uplift"],
                            v["uplift_reading"], v["successor"], v["successor_reading"]),

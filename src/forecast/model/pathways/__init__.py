@@ -1,8 +1,16 @@
-"""The pathways that move workers and entities, one module per pathway, each a class that
-owns its state and acts at its step of the month (`forecast.model.engine.STEPS`)."""
+"""The mechanisms the engine knows, one module each: a pathway's section (what the scenario
+says of it: a typed dataclass with its reader and checks) beside the class that owns its state
+and acts at its step of every month.
+
+`PATHWAYS` is the one ordered registry: the engine's month runs their steps in this order,
+between "durations end" and the month-end snapshot (`forecast.model.engine.STEPS` is derived
+from it), and the scenario's sections are read by it (`SECTIONS`). To add a mechanism: a module
+here with its section and its `Pathway` subclass, and its place in `PATHWAYS`.
+"""
 from forecast.model.pathways.activities import Activities
 from forecast.model.pathways.apprenticeship import Apprenticeship
 from forecast.model.pathways.apprentice_years import ApprenticeYears
+from forecast.model.pathways.base import Pathway
 from forecast.model.pathways.colleges import Colleges
 from forecast.model.pathways.competition import Competition
 from forecast.model.pathways.craftsmen import Craftsmen
@@ -15,13 +23,13 @@ from forecast.model.pathways.sessions import Sessions
 from forecast.model.pathways.settling_in import SettlingIn
 from forecast.model.pathways.titles import Titles
 
-#: step name → pathway class (demography is every scenario's, built by the engine itself)
-PATHWAYS = {cls.NAME: cls for cls in (Craftsmen, Colleges, SelfEvaluation, NightSchool, Apprenticeship,
-                                      Competition, Activities, Entities)}
-PATHWAYS.update({cls.NAME: cls for cls in (ApprenticeYears, SettlingIn)})
+#: every pathway, in the order of the month's steps (demography, every scenario's, first)
+PATHWAYS: tuple[type[Pathway], ...] = (
+    Demography, SettlingIn, Craftsmen, Titles, Colleges, SelfEvaluation, Sessions, NightSchool, Apprenticeship,
+    ApprenticeYears, Competition, Prizes, Activities, Entities)
+#: the scenario's groups of optional sections: group → name → section class ("activities" and
+#: "entities" take any name, each a section of the group's one class)
+SECTIONS = {"pathways": {cls.NAME: cls.SECTION for cls in PATHWAYS if cls.GROUP == "pathways"},
+            "activities": Activities.SECTION, "entities": Entities.SECTION}
 
-PATHWAYS[Prizes.NAME] = Prizes
-PATHWAYS[Titles.NAME] = Titles
-PATHWAYS[Sessions.NAME] = Sessions
-
-__all__ = ["PATHWAYS", "Demography"]
+__all__ = ["PATHWAYS", "SECTIONS", "Pathway"]

@@ -6,15 +6,33 @@ The number of a month responds to the amounts in force in that month (`monthly_v
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
+from forecast.params.param import RATE
+from forecast.params.section import Responsive, param, setting
+
+
+@dataclass(frozen=True, eq=False)
+class ActivitySection(Responsive):
+    """[activities.NAME]: events a year done by craftsmen (lectures, projects), each paid by `rule`.
+    A range rule's amount is drawn uniformly within the rule's own range (the article gives no
+    distribution of review results)."""
+    PAYING_RULE = "rule"
+    rule: str = setting("rule")
+    recipients: str = setting("text")
+    per_year: float = param(RATE)
+    units_per_event: float = param(RATE, default=(1.0, "one unit (session, lecture, project) per event"))
 
 
 class Activities(Pathway):
     NAME = "activities"
+    SECTION = ActivitySection
+    STEP = ("lectures, guest lectures, challenge projects (HS-A5, HS-A6, HS-A9)")
     GROUP = "activities"
 
     def __init__(self, sim, specs: dict):

@@ -32,18 +32,97 @@ the texts ("≤ 6,000 per apprentice-year") give a ceiling and no distribution.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.pathways.self_evaluation import next_level
+from forecast.params.param import AGE, PROBABILITY, RATE, SHARE, Domain
+from forecast.params.section import Responsive, param, setting
+from forecast.params.table import Table
 from forecast.policy import ladder
-from forecast.scenario.apprentice_completion import PROGRAMME
+
+#: the programme of the certificates the pathway emits on completion
+PROGRAMME = "apprentice_years"
+#: years an apprenticeship's training lasts: a whole number in [1, 10]
+TRAINING_YEARS = Domain(1, 10, True, "a whole number of years in [1, 10]")
+
+
+@dataclass(frozen=True, eq=False)
+class ApprenticeYearsSection(Responsive):
+    """[pathways.apprentice_years]: subsidised apprenticeships (e.g. 企业新型学徒制) paid to the
+    employer per apprentice-year (`rule`, a fixed rule or a range rule whose amount is drawn
+    uniformly within its range). Enrolments a year (Poisson) are drawn from active workers at or
+    below `max_level` and younger than `max_age`; each trains `training_years` and drops out
+    during each year with chance `dropout_per_year` (a year dropped out of is not paid);
+    with `certify_on_completion` a share `certified_share` of completers certify one level up.
+    A subsidy paid once on completion by the certificate's level (e.g. DX-A5, "按相应等级") is
+    `completion_rule`: a table rule by level paying `certificate` events of programme
+    "apprentice_years" (the completion certificate; needs certify_on_completion = true), paid
+    to the employer. Either or both of `rule` and `completion_rule` (`check`);
+    without `rule` no apprentice-year is paid or recorded. The volume responds by default to
+    both (a table rule needs its `expected_units` by level)."""
+    PAYING_RULE = "rule"
+    #: setting → (rule kinds it may name, event kind of the rule)
+    RULE_KINDS = {"rule": (("fixed", "range"), "apprentice_year"), "completion_rule": (("table",), "certificate")}
+    rule: str | None = setting("rule", optional=True)
+    max_level: int = setting("level")
+    max_age: float = param(AGE)
+    enrolments_per_year: float = param(RATE)
+    training_years: int = param(TRAINING_YEARS)
+    dropout_per_year: float = param(PROBABILITY)
+    certify_on_completion: bool = setting("flag", default=False)
+    certified_share: float = param(SHARE, default=(1.0, "every completer is certified one level up"))
+    completion_rule: str | None = setting("rule", optional=True)
+
+    def rewarded(self) -> bool:
+        return self.rule is not None or self.completion_rule is not None
+
+    def response_rule_ids(self) -> list[str]:
+        """The stated response rules, else whichever of `rule` and `completion_rule` is given."""
+        return list(self.response_rules) if self.response_rules else [r for r in (self.rule, self.completion_rule) if r]
+
+    @classmethod
+    def paying(cls, spec: dict) -> str | None:
+        """Apprentice-years may pay on completion only."""
+        return spec.get("rule") or spec.get("completion_rule")
+
+    @classmethod
+    def check(cls, t: Table, spec: dict, rules: dict) -> None:
+        """What the pathway pays: per apprentice-year (`rule`, e.g. HZ-A11 "每人每年不高于6000元"), once on
+        completion by the certificate's level (`completion_rule`, e.g. Dongxihu's DX-A5:
+        "对完成学徒培训计划并取得职业资格(技能等级)证书的按相应等级给予补贴", seed 004 3(五)), or both. The
+        completion subsidy is paid on the completion certificate the pathway emits (event
+        `certificate`, programme PROGRAMME), so its rule must be a table by level on `certificate`
+        events of that programme — then `forecast payouts` pays a real completion record (a
+        certificate of programme "apprentice_years" with the employer as recipient) by the same rule,
+        and no other certificate — and the pathway must certify on completion. (The rules' kinds and
+        event kinds are checked with RULE_KINDS.) Then the response, as every rewarded section's."""
+        if spec.get("rule") is None and spec.get("completion_rule") is None:
+            raise t.error("rule", "missing: the pathway pays per apprentice-year (`rule`), once on completion "
+                                  "(`completion_rule`) or both", "rule and/or completion_rule")
+        rid = spec.get("completion_rule")
+        if rid is not None:
+            if not spec.get("certify_on_completion"):
+                raise t.error("certify_on_completion", f"completion_rule {rid} pays the completion certificate, "
+                                                       "which is only emitted with certify_on_completion = true", "true")
+            rule = rules[rid]
+            if rule.programme != PROGRAMME:
+                raise t.error("completion_rule", f"rules.{rid} pays certificates of "
+                              + (f"programme {rule.programme!r}" if rule.programme else "every programme"),
+                              f'a table rule by level with event = "certificate" and programme = "{PROGRAMME}"')
+        super().check(t, spec, rules)
 
 
 class ApprenticeYears(Pathway):
     NAME = "apprentice_years"
+    SECTION = ApprenticeYearsSection
+    STEP = ("apprentices enrol from young workers at or below a level (after demography and the "
+                             "certification steps: the month's leavers cannot enrol, its hires can, at the level "
+                             "the month gave them); a completed training year is paid at 'durations end'")
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p

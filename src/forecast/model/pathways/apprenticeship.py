@@ -21,6 +21,8 @@ pairing (HS-A8b: 60 months) is reported to that rule, which pays the milestones 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import simpy
 
@@ -29,7 +31,38 @@ from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.population import at_levels
 from forecast.model.tail import milestone_value
+from forecast.params.param import DURATION, FACTOR, POSITIVE_COUNT, RATE, SHARE
+from forecast.params.section import PARAM_FORMS, Responsive, param, setting
+from forecast.params.table import Table
 from forecast.policy import ladder
+
+
+@dataclass(frozen=True, eq=False)
+class ApprenticeshipSection(Responsive):
+    PAYING_RULE = "rule"
+    rule: str = setting("rule")
+    milestone_rule: str | None = setting("rule", optional=True)
+    master_min_level: int = setting("level")
+    apprentice_levels: list = setting("levels")
+    #: masters are 带徒工匠 (HS-A8a/b): the named craftsmen, and with `other_masters` also a share
+    #: `other_master_share` of the other workers at master_min_level or above (an assumption)
+    other_masters: bool = setting("flag")
+    other_master_share: float | None = param(SHARE, optional=True)
+    pairings_per_year: float = param(RATE)
+    master_capacity: int = param(POSITIVE_COUNT)
+    state_master_weight: float = param(FACTOR)
+    private_apprentice_weight: float = param(FACTOR)
+    mentoring_factor: float = param(FACTOR)
+    time_in_grade_factor: float = param(FACTOR)
+    duration_months: int = param(DURATION)
+
+    @classmethod
+    def check(cls, t: Table, spec: dict, rules: dict) -> None:
+        """Masters other than craftsmen need their share; then the response, as every rewarded section's."""
+        if spec.get("other_masters") and "other_master_share" not in spec:
+            raise t.error("other_master_share", "missing: other_masters = true needs the share of other workers at "
+                          "master level who take apprentices", PARAM_FORMS)
+        super().check(t, spec, rules)
 
 
 class Pairs:
@@ -62,6 +95,9 @@ class Pairs:
 
 class Apprenticeship(Pathway):
     NAME = "apprenticeship"
+    SECTION = ApprenticeshipSection
+    QUEUE = True
+    STEP = ("pairing requests arrive and wait for a master's slot; pairs formed (HS-A8a)")
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p

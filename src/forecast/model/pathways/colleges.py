@@ -8,16 +8,41 @@ counted once they have stayed to `counted_month`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from forecast.model.behaviour import monthly_volume
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
+from forecast.params.param import FACTOR, POSITIVE_COUNT, PROBABILITY, RATE, SHARE
+from forecast.params.section import Responsive, level_table, param, setting
 from forecast.policy import ladder
+
+
+@dataclass(frozen=True, eq=False)
+class CollegesSection(Responsive):
+    PAYING_RULE = "count_rule"
+    count_rule: str = setting("rule")
+    counsellor_rules: list | None = setting("rules", optional=True)
+    graduation_month: int = setting("month")
+    counted_month: int = setting("month")
+    colleges: int = param(POSITIVE_COUNT)
+    counsellors_per_college: int = param(POSITIVE_COUNT)
+    staying_per_year: float = param(RATE)
+    concentration: float = param(FACTOR)
+    graduate_level_mix: np.ndarray = level_table(SHARE, mix=True)
+    fits_sector_share: float = param(SHARE)
+    prize_share: float = param(PROBABILITY)
+    first_prize_share: float = param(SHARE)
+    second_prize_share: float = param(SHARE)
+    contributor_share: float = param(SHARE)
 
 
 class Colleges(Pathway):
     NAME = "colleges"
+    SECTION = CollegesSection
+    STEP = ("graduates arrive; staying graduates counted for colleges and counsellors (HS-A1b–d)")
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p

@@ -3,14 +3,29 @@ level without waiting out their time in grade. No fund outlay in Huishan's attac
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from forecast.model.pathways.base import Pathway
 from forecast.model.population import at_levels
+from forecast.params.param import COUNT, PROBABILITY
+from forecast.params.section import Section, param, setting
+
+
+@dataclass(frozen=True, eq=False)
+class CompetitionSection(Section):
+    month: int = setting("month")
+    entrant_levels: list = setting("levels")
+    promote_max_level: int = setting("level")
+    entrants: int = param(COUNT)
+    double_pass_share: float = param(PROBABILITY)
 
 
 class Competition(Pathway):
     NAME = "competition"
+    SECTION = CompetitionSection
+    STEP = ("the yearly competition promotes 'double-pass' entrants")
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p

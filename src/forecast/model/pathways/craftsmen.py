@@ -9,16 +9,36 @@ horizon (`model.tail`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway, senior_first
 from forecast.model.population import exit_months
 from forecast.model.tail import annuity_value
+from forecast.params.param import COUNT, PROBABILITY
+from forecast.params.section import Section, param, setting
+
+
+@dataclass(frozen=True, eq=False)
+class CraftsmenSection(Section):
+    selection_rule: str = setting("rule")
+    annuity_rule: str | None = setting("rule", optional=True)
+    in_kind_rule: str | None = setting("rule", optional=True)
+    selection_month: int = setting("month")
+    assessment_month: int = setting("month")
+    min_level: int = setting("level")
+    per_year: int = param(COUNT)
+    initial: int = param(COUNT)
+    pass_rate: float = param(PROBABILITY)
+    leave_rate: float = param(PROBABILITY)
 
 
 class Craftsmen(Pathway):
     NAME = "craftsmen"
+    SECTION = CraftsmenSection
+    STEP = ("selection of new craftsmen (HS-A2a); yearly assessment (HS-A2b, HS-A7)")
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p

@@ -1,7 +1,7 @@
 """Counted bodies: master studios, bases, stations, rights centres, titles and fairs.
 
 Each kind starts with `initial` bodies and gains new ones in one of three ways
-(`scenario.schema.Entity`): a Poisson number a month that responds to its reward
+(`EntitySection`): a Poisson number a month that responds to its reward
 (`new_per_year`: bodies others decide to create), exactly `per_year_scheduled` a year spread
 evenly over the months (the district's own schedule, e.g. fairs), or `planned` bodies built
 `built_month` months after the policy's start (a planned build, e.g. HS-A10's centre). A body
@@ -17,12 +17,77 @@ rewards a kind leaves the stream of its births, and so the common random numbers
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from forecast.model.behaviour import monthly_volume
 from forecast.model.pathways.base import Pathway, spread_over_year
 from forecast.model.population import monthly
+from forecast.params.param import COUNT, MONTHS, PROBABILITY, RATE, SHARE
+from forecast.params.section import PARAM_FORMS, RESPONSE_KEYS, Responsive, param, setting
+from forecast.params.table import Table
+
+
+@dataclass(frozen=True, eq=False)
+class EntitySection(Responsive):
+    """[entities.NAME]: counted bodies (studios, bases, stations, fairs, titles). New bodies
+    arrive in one of three ways, exactly one of which the section states: `new_per_year` (a
+    Poisson number: bodies others decide to create), `per_year_scheduled` (exactly that many
+    every year: the district's own schedule, e.g. fairs), or `planned` bodies built by
+    `built_month` months after the policy's start (a planned build, e.g. HS-A10's centre).
+    With a `rule` a body earns it once, `lag_months` after it is created, with chance
+    `success_per_year`; a range rule's amount is drawn uniformly within the rule's range."""
+    PAYING_RULE = "rule"
+    rule: str | None = setting("rule", optional=True)
+    initial: int = param(COUNT)
+    initial_age_years: float | None = param(RATE, optional=True)
+    new_per_year: float | None = param(RATE, optional=True)
+    per_year_scheduled: int | None = param(COUNT, optional=True)
+    planned: int | None = param(COUNT, optional=True)
+    built_month: int | None = param(MONTHS, optional=True)
+    until_policy_end: bool = setting("flag", default=False)
+    lag_months: int | None = param(MONTHS, optional=True)
+    success_per_year: float | None = param(PROBABILITY, optional=True)
+    contributor_share: float | None = param(SHARE, optional=True)
+
+    #: keys that only mean something for a body with a reward rule
+    REWARD_ONLY = ("initial_age_years", "lag_months", "success_per_year", "contributor_share") + RESPONSE_KEYS
+    #: the ways new bodies arrive; a section states exactly one
+    ARRIVALS = ("new_per_year", "per_year_scheduled", "planned")
+
+    @classmethod
+    def check(cls, t: Table, spec: dict, rules: dict) -> None:
+        """Exactly one way new bodies arrive, a planned build with its month; then the reward's keys
+        (`responds`) and the response, as every rewarded section's."""
+        given = [k for k in cls.ARRIVALS if k in spec]
+        if len(given) != 1:
+            raise t.error(given[1] if given else "new_per_year", "state exactly one way new bodies arrive"
+                          + (f" (given: {', '.join(given)})" if given else ""), " | ".join(cls.ARRIVALS))
+        if ("planned" in spec) != ("built_month" in spec):
+            raise t.error("built_month", "a planned build needs both its count and its month", "planned and built_month")
+        super().check(t, spec, rules)
+
+    @classmethod
+    def responds(cls, t: Table, spec: dict, paying: str) -> bool:
+        """A paid body needs its lag, chance and contributor share (and an age for bodies present at
+        the start); a scheduled or planned body is the district's decision, so its count does not
+        respond to the reward."""
+        for key in ("lag_months", "success_per_year", "contributor_share"):
+            if key not in spec:
+                raise t.error(key, f"missing: a body paid by rules.{paying} needs it", PARAM_FORMS)
+        if spec["initial"].high > 0 and "initial_age_years" not in spec:
+            raise t.error("initial_age_years", "missing: bodies present at the start need an age for "
+                                               f"rules.{paying}", PARAM_FORMS)
+        if "new_per_year" not in spec:
+            stray = [k for k in RESPONSE_KEYS if k in spec]
+            if stray:
+                raise t.error(stray[0], "a scheduled or planned body is the district's decision: its count does not "
+                              "respond to the reward", "leave the key out, or use new_per_year")
+            return False
+        return True
+
 
 COLUMNS = ["kind", "id", "created", "initial"]
 
@@ -63,6 +128,8 @@ class _Kind:
 
 class Entities(Pathway):
     NAME = "entities"
+    SECTION = EntitySection
+    STEP = ("studios, bases, stations, rights centres, titles, fairs created and rewarded")
     GROUP = "entities"
 
     def __init__(self, sim, specs: dict):
@@ -102,6 +169,10 @@ class Entities(Pathway):
     def count(self, name: str) -> int:
         """Bodies of kind `name` now (initial and created; none closes), e.g. for certification capacity."""
         return next(len(k.born) for k in self.kinds if k.name == name)
+
+    def tables(self) -> dict:
+        """The register of bodies, for the results: {"entities": kind, id, month created, initial}."""
+        return {"entities": self.table()}
 
     def table(self) -> pd.DataFrame:
         """Every body: kind, id, month created (index from the start; ≤ 0 before it), initial."""

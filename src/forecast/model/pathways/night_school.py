@@ -18,6 +18,8 @@ policy; when no intake is possible any more, the waiting list is dissolved.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import simpy
 
@@ -26,11 +28,42 @@ from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.pathways.self_evaluation import next_level
 from forecast.model.population import at_levels
+from forecast.params.param import (
+    AMOUNT,
+    COUNT,
+    DURATION,
+    POSITIVE_COUNT,
+    PROBABILITY,
+    SHARE,
+)
+from forecast.params.section import Responsive, level_table, param, setting
 from forecast.policy import ladder
+
+
+@dataclass(frozen=True, eq=False)
+class NightSchoolSection(Responsive):
+    PAYING_RULE = "rule"
+    rule: str = setting("rule")
+    teaching_rule: str | None = setting("rule", optional=True)
+    term_months: list = setting("months")
+    levels: list = setting("levels")
+    course_months: int = param(DURATION)
+    seats_per_term: int = param(COUNT)
+    apply_rate: float = param(PROBABILITY)
+    pass_rate: float = param(PROBABILITY)
+    providers: int = param(POSITIVE_COUNT)
+    provider_contributor_share: float = param(SHARE)
+    class_size: int = param(POSITIVE_COUNT)
+    course_hours: np.ndarray = level_table(COUNT)
+    craftsman_teaching_share: float = param(SHARE)
+    hourly_rate: float = param(AMOUNT)
 
 
 class NightSchool(Pathway):
     NAME = "night_school"
+    SECTION = NightSchoolSection
+    QUEUE = True
+    STEP = ("a term's applicants join the waiting list; its intake starts a course (HS-A3a)")
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p

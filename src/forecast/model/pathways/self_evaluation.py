@@ -21,11 +21,117 @@ exactly the numbers it drew before.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from forecast.core.errors import InputError
 from forecast.model.pathways.base import Pathway
 from forecast.model.population import monthly
+from forecast.params.param import AGE, ELASTICITY, FACTOR, PROBABILITY, SHARE
+from forecast.params.section import Section, level_table, param, setting
 from forecast.policy import ladder
+
+
+@dataclass(frozen=True, eq=False)
+class SelfEvaluationSection(Section):
+    yearly_rate: np.ndarray = level_table(PROBABILITY)
+    rate_scale: float = param(FACTOR)
+    apprentice_entry: float = param(PROBABILITY)
+    apprentice_max_age: float = param(AGE)
+    #: optional: capacity from evaluation bodies, 跨级评价 (`check_in_scenario`)
+    capacity_entity: str | None = setting("text", optional=True)
+    capacity_elasticity: float | None = param(ELASTICITY, optional=True)
+    cross_level_share: float | None = param(SHARE, optional=True)
+    cross_level_from: int | None = setting("level", optional=True)
+    cross_level_to: int | None = setting("level", optional=True)
+
+    @classmethod
+    def check_in_scenario(cls, origins, specs: dict, years: range) -> None:
+        """The capacity entity and the cross-level keys, which involve other keys or sections:
+
+            capacity_entity = "evaluation_body"          # an [entities.NAME] of the scenario
+            capacity_elasticity = {value = 0.3, range = [0.0, 0.6], assumption = "…"}
+            cross_level_share = {value = 0.03, range = [0.0, 0.08], assumption = "…"}
+            cross_level_from = "中级工"                    # with the share, both required
+            cross_level_to = "技师"
+
+        Why here and not key by key: the capacity entity is read after the pathways (it is another
+        section), and its `initial` must be above 0 in every drawn future, since the capacity factor
+        (N / N0)^elasticity divides by it. Every problem is an InputError naming the file and key."""
+        _check_self_evaluation(origins, specs)
+
+
+PATH = "pathways.self_evaluation"
+#: a skip starts from a certified level: 未取证 and 学徒工 already certify straight to 初级工
+SKIP_FROM_MIN = ladder.JUNIOR
+#: a skip ends at an evaluated level: 特级/首席技师 are employers' appointments, not evaluations
+SKIP_TO_MAX = ladder.SENIOR_TECHNICIAN
+
+
+def _check_self_evaluation(org, specs: dict) -> None:
+    """The capacity entity and the cross-level keys of the self-evaluation pathway, if any."""
+    spec = specs["pathways"].get("self_evaluation")
+    if spec is None:
+        return
+    _capacity(org, spec, specs["entities"])
+    _cross_level(org, spec)
+
+
+def _capacity(org, spec: dict, entities: dict) -> None:
+    name = spec.get("capacity_entity")
+    if name is None:
+        if "capacity_elasticity" in spec:
+            raise org.error(f"{PATH}.capacity_elasticity", "only with capacity_entity (the kind of bodies whose "
+                            "number raises the certification rates)", "set capacity_entity or leave the key out")
+        return
+    if name not in entities:
+        raise org.error(f"{PATH}.capacity_entity", f"{name!r} is not an entity of this scenario",
+                        ", ".join(entities) or "an [entities.NAME] section (the scenario has none)")
+    if "capacity_elasticity" not in spec:
+        raise _missing(org, "capacity_elasticity", "capacity_entity", "capacity_entity needs the elasticity of "
+                       "the certification rates to the number of bodies",
+                       "{value = …, range = [low, high], assumption = \"why\"}: an elasticity in [0, 5]")
+    initial = entities[name]["initial"]
+    if initial.low <= 0:
+        raise org.error(f"entities.{name}.initial", f"its range reaches {initial.low:g}, but bodies of this kind "
+                        f"set the certification capacity (pathways.self_evaluation.capacity_entity), which is "
+                        "relative to their initial number", "an initial count ≥ 1 in every drawn future")
+
+
+def _missing(org, key: str, given: str, problem: str, allowed: str) -> InputError:
+    """A key missing because `given` is set: named in the file that set `given` (an overlay's, not
+    the base's that set the section)."""
+    return InputError(org.file(f"{PATH}.{given}"), f"{PATH}.{key}", "missing: " + problem, allowed)
+
+
+def _cross_level(org, spec: dict) -> None:
+    keys = ("cross_level_from", "cross_level_to")
+    if "cross_level_share" not in spec:
+        stray = [k for k in keys if k in spec]
+        if stray:
+            raise org.error(f"{PATH}.{stray[0]}", "only with cross_level_share",
+                            "set cross_level_share or leave the key out")
+        return
+    for key in keys:
+        if key not in spec:
+            raise _missing(org, key, "cross_level_share", "cross_level_share needs the lowest level a skip may "
+                           "start from (cross_level_from) and the highest it may reach (cross_level_to)",
+                           ladder.ALLOWED_LEVELS)
+    lo, hi = spec["cross_level_from"], spec["cross_level_to"]
+    if lo < SKIP_FROM_MIN:
+        raise org.error(f"{PATH}.cross_level_from", f"{ladder.name(lo)}: uncertified workers and apprentices "
+                        f"already certify straight to {ladder.name(ladder.JUNIOR)}",
+                        f"a level from {ladder.name(SKIP_FROM_MIN)} up")
+    if hi > SKIP_TO_MAX:
+        raise org.error(f"{PATH}.cross_level_to", f"{ladder.name(hi)}: levels above "
+                        f"{ladder.name(SKIP_TO_MAX)} are appointed by employers, not evaluated",
+                        f"a level up to {ladder.name(SKIP_TO_MAX)}")
+    if lo + 2 > hi:
+        raise org.error(f"{PATH}.cross_level_to", f"{ladder.name(hi)} is less than two levels above "
+                        f"cross_level_from ({ladder.name(lo)}): no skip could happen",
+                        f"a level from {ladder.name(lo + 2)} up" if lo + 2 <= SKIP_TO_MAX
+                        else "a lower cross_level_from")
 
 
 def next_level(levels: np.ndarray) -> np.ndarray:
@@ -48,6 +154,8 @@ def skips(levels: np.ndarray, u: np.ndarray, share: float, lo: int, hi: int) -> 
 
 class SelfEvaluation(Pathway):
     NAME = "self_evaluation"
+    SECTION = SelfEvaluationSection
+    STEP = ("certification outside the paid programmes; new enterprise apprentices")
 
     def __init__(self, sim, p):
         self.sim = sim

@@ -10,14 +10,30 @@ demography's draws, and hence the district's workers, are those of a run without
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from forecast.model.eventlog import ids
 from forecast.model.pathways.base import Pathway
 from forecast.model.population import at_levels
+from forecast.params.param import SHARE
+from forecast.params.section import Section, param, setting
+
+
+@dataclass(frozen=True, eq=False)
+class SettlingInSection(Section):
+    """[pathways.settling_in]: a one-off settling-in (安家) subsidy to recruits moving into the
+    district: of each month's hires at the levels of `rule` (a table rule by level), a share
+    `apply_share` (eligible and applying) is paid once, at the table's amount for their level."""
+    RULE_KINDS = {"rule": (("table",), "settled_in")}
+    rule: str = setting("rule")
+    apply_share: float = param(SHARE)
 
 
 class SettlingIn(Pathway):
     NAME = "settling_in"
+    SECTION = SettlingInSection
+    STEP = ("recruits among the month's hires at the levels a settling-in rule pays apply and are "
+                        "paid once (right after demography, which hires them: no step has promoted them yet)")
 
     def __init__(self, sim, p):
         self.sim, self.p = sim, p

@@ -63,9 +63,21 @@ GROWTH = Domain(-0.5, 0.5, False, "a yearly growth rate in [-0.5, 0.5]")
 RETURN = Domain(-0.5, 0.5, False, "a yearly rate in [-0.5, 0.5]")
 AGE = Domain(14, 80, False, "an age in years in [14, 80]")
 FACTOR = Domain(0.0, 100.0, False, "a factor in [0, 100]")
+#: months a course or a pairing lasts: at least one (it ends in a later month than it starts)
+DURATION = Domain(1, 1200, True, "a whole number of months in [1, 1200]")
 POSITIVE_COUNT = Domain(1, MAX_COUNT, True, "a whole number ≥ 1, at most 1e8")
 #: a normal distribution's standard deviation (in the parameter's own unit)
 SPREAD = Domain(0.0, MAX_AMOUNT, False, "a standard deviation ≥ 0, at most 1e9")
+
+
+#: The units a scenario's number may state (`unit = "…"`), with their Chinese names: what the
+#: number counts or measures, so a reader (and the workbench's forms) can say "800 座/期", not "800".
+UNITS = {
+    "yuan": "元", "yuan a year": "元/年", "persons": "人", "persons a year": "人/年", "events a year": "次/年",
+    "sessions a year": "人次/年", "seats": "个座位", "bodies": "个", "bodies a year": "个/年", "months": "个月",
+    "years": "年", "years of age": "岁", "share": "比例", "probability": "概率", "probability a year": "年概率",
+    "rate a year": "年率", "factor": "倍数", "elasticity": "弹性", "hours": "课时",
+}
 
 
 #: How a bare range is drawn: an assumption written `{value = v, range = [low, high]}` is the
@@ -92,6 +104,9 @@ class Param:
     integer: bool = False
     source: str = ""
     assumption: bool = False
+    #: what the number counts or measures (a key of UNITS), "" for a pure number; documentation only:
+    #: not part of the scenario's fingerprint, and not written back into a run's scenario file
+    unit: str = ""
 
     @property
     def central(self) -> float:
@@ -169,6 +184,7 @@ class LevelTable:
     values: dict
     source: str
     assumption: bool
+    unit: str = ""    # as Param.unit
 
     def array(self, fill: float = 0.0) -> np.ndarray:
         out = np.full(ladder.TOP + 1, fill, dtype=float)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from forecast.core.errors import InputError
-from forecast.scenario.params import SPREAD, Domain, Param
+from forecast.params.param import SPREAD, UNITS, Domain, Param
 
 _DISTS = ("uniform", "triangular", "normal")
 
@@ -120,6 +120,7 @@ class Table:
             v = self.check(key, value, domain)
             return Param("fixed", v, v, v, integer=domain.integer)
         t = self.child(value, key)
+        unit = t.unit()
         source = t.text("assumption", "") if assumption else t.text("source", "")
         if assumption and not source:
             raise t.error("assumption", "missing: say where the figure comes from or why", "text")
@@ -131,7 +132,7 @@ class Table:
                 raise t.error("range", f"{rng!r} must be [low, high] around value {v!r}", "[low, high] with low ≤ value ≤ high")
             drawn = assumption and rng[1] > rng[0]   # params.BARE_RANGE_RULE
             p = Param("range" if drawn else "fixed", v, rng[0], rng[1], integer=domain.integer, source=source,
-                      assumption=assumption)
+                      assumption=assumption, unit=unit)
         else:
             low, high = t.number("low", domain), t.number("high", domain)
             if low > high:
@@ -146,9 +147,16 @@ class Table:
                     raise t.error("mean", "mean lies too far outside [low, high]", "a mean near the bounds")
             if not low <= mid <= high and dist == "triangular":
                 raise t.error("mode", f"{mid!r} outside [{low!r}, {high!r}]", "low ≤ mode ≤ high")
-            p = Param(dist, mid, low, high, sd, domain.integer, source, assumption)
+            p = Param(dist, mid, low, high, sd, domain.integer, source, assumption, unit)
         t.close()
         return p
+
+    def unit(self) -> str:
+        """The table's optional `unit` (a key of UNITS), or "" when it states none."""
+        unit = self.text("unit", "")
+        if unit and unit not in UNITS:
+            raise self.error("unit", f"{unit!r} is not a unit forecast knows", " | ".join(UNITS))
+        return unit
 
     def close(self) -> None:
         unknown = [k for k in self.data if k not in self._seen]
