@@ -225,6 +225,7 @@ def calibrate(scenario, observations: tuple[Observation, ...], names, *, max_run
     gen_all = np.empty(0, dtype=int)
     proposals: list = []          # (runs, centres, logw, chol); None centres = the prior
     eps = np.inf
+    log_base = np.empty(0)        # the runs' log prior over proposal density: set after each generation
     for g, m in enumerate(sizes):
         if g == 0:
             z = rng.standard_normal((m, k))

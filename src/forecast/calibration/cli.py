@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import sys
 
-from forecast.cli.options import add_backend_options, add_seed_option, compute_of, draws_of, progress_bar
+from forecast.cli.options import SCENARIO_HELP, add_backend_options, add_seed_option, compute_of, draws_of, progress_bar
 
 
 def add_parsers(subparsers) -> None:
     p = subparsers.add_parser("calibrate", help="calibrate assumptions on observed figures (ABC-SMC)",
                               description=__doc__.splitlines()[0])
-    p.add_argument("scenario", help="a scenario: a place folder (scenarios/huishan) or a scenario file")
+    p.add_argument("scenario", help=SCENARIO_HELP)
     p.add_argument("--observed", required=True, metavar="FILE", help="observed figures (TOML)")
     p.add_argument("--params", nargs="+", required=True, metavar="KEY",
                    help="parameter paths to calibrate (as in parameters.csv); repeat or separate by commas")

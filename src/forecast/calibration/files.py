@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from pathlib import Path
 
@@ -19,12 +18,9 @@ import tomli_w
 
 from forecast.core.atomic import atomic_dir
 from forecast.core.serialise import plain
+from forecast.futures.checkpoint import file_sha256
 from forecast.futures.provenance import now, provenance, scenario_hash, write_provenance
 from forecast.futures.settings import Draws
-
-
-def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def overlay(cal, scenario, observed: str | Path, out: str | Path) -> str:

@@ -13,6 +13,8 @@ import datetime as dt
 from forecast.core.errors import InputError
 
 BACKENDS = ("serial", "processes", "dask")
+#: what a command's SCENARIO argument may be
+SCENARIO_HELP = "a scenario: a place folder (scenarios/huishan), a scenario file, or a reform overlay"
 
 
 def add_seed_option(p) -> None:

@@ -17,11 +17,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from forecast.cli.options import (add_backend_options, add_pinning_options, add_seed_option, add_set_option,
+from forecast.cli.options import (SCENARIO_HELP, add_backend_options, add_pinning_options, add_seed_option, add_set_option,
                                   check_count, compute_of, draws_of, interrupted, progress_bar, set_items)
 from forecast.core.errors import InputError
 
-SCENARIO_HELP = "a scenario: a place folder (scenarios/huishan), a scenario file, or a reform overlay"
 
 
 def add_parsers(subparsers) -> None:

@@ -103,7 +103,7 @@ def compare(base: Scenario, reforms: list, *, reps: int, out: str | Path, draws:
                "headline": {s.name: headline(long, effect, dead, s.name, base) for s in reforms},
                "method": METHOD, "seconds": round(seconds, 1)}
     runs = {s.name: _results_writer(s, records, draws, compute.backend, started, argv)
-            for s, records in zip(scenarios, paired.records)}
+            for s, records in zip(scenarios, paired.summaries)}
     write_comparison(out, long=long, effect=effect, dead=dead, summary=summary, runs=runs,
                      provenance=lambda: provenance(base, draws=draws, reps=reps, backend=compute.backend,
                                                    started=started, ended=now(), argv=argv,

@@ -98,7 +98,7 @@ def long_table(paired: Paired, j: int) -> pd.DataFrame:
     """Every figure of reform j against the base (LONG_COLUMNS)."""
     base, reform = paired.scenarios[0], paired.scenarios[j]
     rules = rule_union(paired)
-    B, R = figures(paired.records[0], base, rules), figures(paired.records[j], reform, rules)
+    B, R = figures(paired.summaries[0], base, rules), figures(paired.summaries[j], reform, rules)
     years = base.years
     inside = np.asarray(base.policy.in_period(years), dtype=bool)
     name = reform.name
@@ -139,7 +139,7 @@ def effectiveness(paired: Paired, j: int) -> pd.DataFrame:
     """Extra cost per extra unit of each forecast target (EFFECT_COLUMNS)."""
     base, reform = paired.scenarios[0], paired.scenarios[j]
     rules = rule_union(paired)
-    B, R = figures(paired.records[0], base, rules), figures(paired.records[j], reform, rules)
+    B, R = figures(paired.summaries[0], base, rules), figures(paired.summaries[j], reform, rules)
     dc = R.cost - B.cost
     idx = _resamples(paired.reps, paired.seed)
     rows = []
@@ -171,8 +171,8 @@ def effectiveness(paired: Paired, j: int) -> pd.DataFrame:
 def deadweight(paired: Paired, j: int) -> pd.DataFrame:
     """The share of reform j's extra outlay paid for events that happen in the paired base too."""
     reform = paired.scenarios[j]
-    base_total = np.array([r.outlays.sum() for r in paired.records[0]])
-    reform_total = np.array([r.outlays.sum() for r in paired.records[j]])
+    base_total = np.array([r.outlays.sum() for r in paired.summaries[0]])
+    reform_total = np.array([r.outlays.sum() for r in paired.summaries[j]])
     if j not in paired.repriced:
         raise ValueError("the base's events were not repriced under the reform's rules (run with reprice=True)")
     dw = paired.repriced[j].sum(axis=(1, 2)) - base_total

@@ -128,7 +128,7 @@ def optimise(scenario_path: str | Path, *, target: str, probability: float, vary
         paired = run_paired(scenarios_of(settings), reps=reps, checkpoint=work / f"batch-{batches[0]}", draws=draws,
                             compute=compute, reprice=False, first_rep=first_rep)
         return [opt.measure(recs, sc, ti, within_returns is not None)
-                for recs, sc in zip(paired.records, paired.scenarios)]
+                for recs, sc in zip(paired.summaries, paired.scenarios)]
 
     try:
         found = opt.search(vary, lambda s: estimates(s, 0), probability=probability, within=within_returns,

@@ -71,7 +71,7 @@ class Paired:
     scenarios: tuple
     draws: Draws
     reps: int
-    records: list                 # [k][r] → Summary of scenario k's replication first_rep + r
+    summaries: list               # [k][r] → Summary of scenario k's replication first_rep + r
     repriced: dict                # j → reps × years × rules of scenario j (yuan); empty without repricing
     resumed: int = 0
     first_rep: int = 0

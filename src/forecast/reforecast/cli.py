@@ -11,12 +11,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from forecast.cli.options import (add_backend_options, add_pinning_options, add_seed_option, add_set_option,
+from forecast.cli.options import (SCENARIO_HELP, add_backend_options, add_pinning_options, add_seed_option, add_set_option,
                                   check_count, compute_of, date_arg, draws_of, interrupted, progress_bar,
                                   set_items)
 
 DEFAULT_REPS = 40
-SCENARIO_HELP = "a scenario: a place folder (scenarios/huishan), a scenario file, or a reform overlay"
 
 
 def add_parsers(subparsers) -> None:

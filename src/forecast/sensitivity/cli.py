@@ -9,7 +9,7 @@ table. The method is `forecast.sensitivity.analysis`.
 """
 from __future__ import annotations
 
-from forecast.cli.options import (add_backend_options, add_seed_option, compute_of, draws_of, interrupted,
+from forecast.cli.options import (SCENARIO_HELP, add_backend_options, add_seed_option, compute_of, draws_of, interrupted,
                                   progress_bar)
 from forecast.core.errors import InputError
 
@@ -17,7 +17,7 @@ from forecast.core.errors import InputError
 def add_parsers(subparsers) -> None:
     p = subparsers.add_parser("sensitivity", help="which assumptions drive each figure (SALib: Morris, Sobol')",
                               description=__doc__.splitlines()[0])
-    p.add_argument("scenario", help="a scenario: a place folder (scenarios/huishan) or a scenario file")
+    p.add_argument("scenario", help=SCENARIO_HELP)
     p.add_argument("--method", choices=("morris", "sobol"), required=True)
     p.add_argument("--trajectories", type=int, metavar="N", help="Morris trajectories (default 10)")
     p.add_argument("--n", type=int, metavar="N", help="Sobol' base sample, a power of two (default 64)")
