@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import forecast
-from forecast.model.engine import Options, Simulation
+from forecast.model.engine import Options, Engine
 from forecast.futures.simulate import replication_seed
 from forecast.policy import ladder
 from conftest import MINI, forecast_cli
@@ -86,16 +86,16 @@ assumption = "test"
 """
 
 
-def run(path, seed: int = 0, options: Options | None = None) -> Simulation:
+def run(path, seed: int = 0, options: Options | None = None) -> Engine:
     """One central-value run of the engine, the simulation kept for its pathways' state."""
     sc = forecast.load_scenario(path)
     param_ss, dynamics_ss = replication_seed(seed, 0).spawn(2)
-    sim = Simulation(sc, sc.resolve(None), dynamics_ss, options)
+    sim = Engine(sc, sc.resolve(None), dynamics_ss, options)
     sim.run()
     return sim
 
 
-def events(sim: Simulation, kind: str):
+def events(sim: Engine, kind: str):
     ev = sim.log.frame()
     return ev[ev["event"] == kind]
 
@@ -166,7 +166,7 @@ def test_exits_stop_payment_and_completion_certifies(overlay):
     assert sorted(certs["person"]) == sorted(ev["person"])   # Y = 1: each completer certified once
 
 
-def hire_months(sim: Simulation) -> np.ndarray:
+def hire_months(sim: Engine) -> np.ndarray:
     """The month each worker after the start population was hired, when only demography adds
     workers (its `hires` flow, in row order)."""
     return np.repeat(np.arange(sim.T), sim.flows[:, 0])

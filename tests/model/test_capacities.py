@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import forecast
-from forecast.model.engine import PHASES, Options, Simulation
+from forecast.model.engine import PHASES, Options, Engine
 from forecast.futures.simulate import replication_seed
 from conftest import HUISHAN, SMALL
 
@@ -44,7 +44,7 @@ assumption = "test: fewer seats than applicants, so every intake fills them"
 
 def test_an_intake_waits_for_the_seats_a_running_course_holds(tmp_path):
     scenario = load(tmp_path, LONG_COURSES, "long.toml")
-    sim = Simulation(scenario, scenario.resolve(None), replication_seed(4).spawn(2)[1])
+    sim = Engine(scenario, scenario.resolve(None), replication_seed(4).spawn(2)[1])
     school = sim.steps["night_school"]
     sim.env.process(sim._clock())
     sim.env.run(until=9 * PHASES)        # to the start of October 2025

@@ -31,7 +31,7 @@ def write_overlay(folder: Path, text: str, name: str) -> Path:
 def run(small):
     """One future of the small district, with every promotion recorded as (old, new, programme)."""
     promotions = []
-    original = engine.Simulation.promote
+    original = engine.Engine.promote
 
     def recording(self, idx, new_levels, t, programme, *args, **kwargs):
         promotions.append(pd.DataFrame({"old": self.workers.level[idx].astype(int),
@@ -39,7 +39,7 @@ def run(small):
         return original(self, idx, new_levels, t, programme, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(engine.Simulation, "promote", recording)
+        mp.setattr(engine.Engine, "promote", recording)
         result = forecast.simulate(small, seed=SEED, uncertain=False)
     return result, pd.concat(promotions, ignore_index=True)
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.model.engine import Options, Simulation
+from forecast.model.engine import Options, Engine
 from forecast.policy import ladder
 
 from conftest import MINI, forecast_cli
@@ -167,7 +167,7 @@ def test_yearly_prizes_of_a_tier_have_the_stated_poisson_mean(prizes_path):
     assert values.pathways["prizes"].tiers["national_bronze"]["per_year"] == 4.0
     yearly = []
     for seed in range(300):
-        sim = Simulation(scenario, values, np.random.SeedSequence(seed), Options(pathways=("prizes",)))
+        sim = Engine(scenario, values, np.random.SeedSequence(seed), Options(pathways=("prizes",)))
         counts = sim.steps["prizes"].counts["national_bronze"]
         for year in scenario.policy_years:
             yearly.append(sum(int(counts[t]) for t in range(sim.T) if sim.year(t) == year))
@@ -185,7 +185,7 @@ def test_tiers_draw_from_their_own_streams(overlay, prizes_path):
     counts = []
     for path in (prizes_path, overlay(MINI + cut, "cut.toml")):
         scenario = forecast.load_scenario(path)
-        sim = Simulation(scenario, scenario.resolve(None), np.random.SeedSequence(7), Options(pathways=("prizes",)))
+        sim = Engine(scenario, scenario.resolve(None), np.random.SeedSequence(7), Options(pathways=("prizes",)))
         counts.append(sim.steps["prizes"].counts)
     assert "world_excellence" not in counts[1]
     for name in counts[1]:

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.model.engine import Simulation
+from forecast.model.engine import Engine
 from forecast.model.pathways.apprenticeship import Apprenticeship
 from forecast.model.tail import annuity_value, milestone_value
 from forecast.policy import ladder
@@ -105,7 +105,7 @@ def test_apprentices_are_matched_below_their_masters_level(tmp_path):
     """Hand case: masters at 技师 and 高级技师, pupils at 中级工, 高级工 and 技师. The 技师 pupil can
     only go to the 高级技师 master; the 技师 master takes a lower pupil."""
     scenario = load(tmp_path)
-    sim = Simulation(scenario, scenario.resolve(None), replication_seed(1).spawn(2)[1])
+    sim = Engine(scenario, scenario.resolve(None), replication_seed(1).spawn(2)[1])
     school = sim.steps["apprenticeship"]
     w = sim.workers
     masters, pupils = np.array([0, 1]), np.array([2, 3])
@@ -192,7 +192,7 @@ def test_a_short_horizon_values_what_it_leaves_owed(tmp_path):
 
 def test_craftsmen_leave_only_by_retirement_with_a_zero_leave_rate(tmp_path):
     scenario = load(tmp_path, "[pathways.craftsmen.leave_rate]\nvalue = 0\nrange = [0, 0]\nassumption = \"test\"\n")
-    sim = Simulation(scenario, scenario.resolve(None), replication_seed(1).spawn(2)[1])
+    sim = Engine(scenario, scenario.resolve(None), replication_seed(1).spawn(2)[1])
     w = sim.workers
     crafts = np.flatnonzero(w.craftsman)
     retire = w.birth[crafts].astype(int) + int(round(sim.values.flows.retirement_age * 12))

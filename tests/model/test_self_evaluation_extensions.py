@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import forecast
-from forecast.model.engine import Simulation
+from forecast.model.engine import Engine
 from forecast.model.pathways.self_evaluation import SelfEvaluation, capacity_factor, skips
 from forecast.policy import ladder
 from forecast.futures.simulate import draw_values
@@ -134,7 +134,7 @@ def test_bodies_raise_certifications_from_the_month_after(tmp_path):
 def test_the_factor_reads_the_live_count_of_bodies(tmp_path):
     scenario = forecast.load_scenario(write(tmp_path, SMALL + BODIES + capacity(0.5)))
     values, ss = draw_values(scenario, seed=1, uncertain=False)
-    sim = Simulation(scenario, values, ss)
+    sim = Engine(scenario, values, ss)
     pathway = sim.steps["self_evaluation"]
     assert pathway._capacity() == 1.0   # before month 0: N = N0 = 10
     sim.run()

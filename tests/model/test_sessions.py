@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.model.engine import Simulation
+from forecast.model.engine import Engine
 from forecast.model.pathways.base import spread_over_year
 from forecast.policy import ladder
 from forecast.policy.events import frame
@@ -156,7 +156,7 @@ def test_share_one_certifies_every_eligible_worker_and_no_more(tmp_path):
     # but trainees must be uncertified (max_level 未取证) with time in grade served: of ~3,000
     # workers only those can certify, so the certificates are capped at their number
     scenario = forecast.load_scenario(write(tmp_path, programme(share="1.0", per_year=120000, max_level="未取证")))
-    sim = Simulation(scenario, scenario.resolve(), np.random.SeedSequence(5))
+    sim = Engine(scenario, scenario.resolve(), np.random.SeedSequence(5))
     w, t = sim.workers, sim.policy_start_t
     eligible = np.flatnonzero(w.active & (w.level == ladder.UNCERTIFIED) & (w.eligible_from <= t))
     assert 0 < len(eligible) < 10_000

@@ -75,7 +75,7 @@ def test_the_check_sees_the_old_order(tmp_path, monkeypatch):
     (the order before the redesign): the identity fails around every course's end."""
     from forecast.model.pathways.demography import Demography
 
-    snapshot, demography = engine.Simulation.snapshot, Demography.step
+    snapshot, demography = engine.Engine.snapshot, Demography.step
 
     def late_snapshot(self, t):
         if t == self.T - 1:
@@ -86,7 +86,7 @@ def test_the_check_sees_the_old_order(tmp_path, monkeypatch):
             snapshot(self.sim, t - 1)
         demography(self, t)
 
-    monkeypatch.setattr(engine.Simulation, "snapshot", late_snapshot)
+    monkeypatch.setattr(engine.Engine, "snapshot", late_snapshot)
     monkeypatch.setattr(Demography, "step", demography_then_snapshot)
     bad = mismatches(forecast.simulate(scenario(tmp_path, 4), seed=5, uncertain=False, options=CLOSED))
     assert bad, "the old order must break the identity"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.model.engine import Simulation
+from forecast.model.engine import Engine
 from forecast.policy.events import frame
 from forecast.policy.payouts import compute_payouts
 from forecast.policy.policy import Policy
@@ -217,7 +217,7 @@ def _run(path):
     """One future at central values, keeping the simulation (workers' ages and titles)."""
     s = forecast.load_scenario(path)
     values = s.resolve(None)
-    sim = Simulation(s, values, np.random.SeedSequence(11))
+    sim = Engine(s, values, np.random.SeedSequence(11))
     sim.run()
     return s, values, sim, sim.log.frame(clear=True)
 

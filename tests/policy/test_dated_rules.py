@@ -19,7 +19,7 @@ from forecast.cli import main
 from forecast.core.errors import InputError
 from forecast.core.serialise import plain
 from forecast.model.behaviour import response
-from forecast.model.engine import Simulation
+from forecast.model.engine import Engine
 from forecast.policy.events import frame
 from forecast.policy.payouts import compute_payouts
 from forecast.futures.simulate import replication_seed
@@ -226,7 +226,7 @@ def test_the_tail_values_an_annuity_at_the_amount_in_force_at_the_horizons_end(m
 
 def _apprenticeship(scenario):
     values = scenario.resolve(None)             # central values: the same in both scenarios
-    sim = Simulation(scenario, values, replication_seed(3).spawn(2)[1])
+    sim = Engine(scenario, values, replication_seed(3).spawn(2)[1])
     return sim.steps["apprenticeship"], values.pathways["apprenticeship"]
 
 
@@ -257,7 +257,7 @@ def test_night_school_seats_follow_the_amounts_in_force(mini, tmp_path, factor):
     scenario = forecast.load_scenario(dated)
     values = scenario.resolve(None)
     p = values.pathways["night_school"]
-    sim = Simulation(scenario, values, replication_seed(1).spawn(2)[1])
+    sim = Engine(scenario, values, replication_seed(1).spawn(2)[1])
     school = sim.steps["night_school"]
     ratio = factor    # every amount scaled alike: the expected reward per learner too
     seats_new = round(p.seats_per_term * response(ratio, p.elasticity, p.deadweight))

@@ -5,7 +5,6 @@ command line (`forecast run` prints one message on stderr, exits 2 and writes no
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -47,7 +47,7 @@ METRICS = {
 }
 CERTIFICATE_METRICS = ("certificates", "high_certificates", "certificates_per_employed",
                        "high_share_of_certificates")
-#: the `programme` of certificate events (the pathway that certified; `Simulation.promote`) in
+#: the `programme` of certificate events (the pathway that certified; `Engine.promote`) in
 #: every scenario; a scenario's subsidised-training programmes add their own names (`programmes`)
 PROGRAMMES = ("self_evaluation", "night_school", "competition", "appointment", "apprenticeship_entry",
               "cross_level", "apprentice_years")

@@ -27,7 +27,7 @@ PRODUCTS = ("forecast.results.cli",        # run
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="forecast", description="Simulation and budget forecast of "
+    parser = argparse.ArgumentParser(prog="forecast", description="Engine and budget forecast of "
                                      "skilled-worker incentive policies.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in PRODUCTS:

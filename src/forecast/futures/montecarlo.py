@@ -40,7 +40,10 @@ class RunInfo:
 
 
 @dataclass
-class Run:
+class MonteCarloRun:
+    """A finished Monte Carlo run: its aggregate, how it went, its checkpoint (removed once the
+    results folder is written) and, with --keep-ledgers, where each replication's ledger lies."""
+
     aggregate: Aggregate
     info: RunInfo
     checkpoint: Checkpoint
@@ -49,7 +52,7 @@ class Run:
 
 def run_replications(scenario: Scenario, *, reps: int, checkpoint: Path, draws: Draws, compute: Compute,
                      keep_ledgers: bool = False, on_start: Callable[[int, int], None] | None = None,
-                     notice: Callable[[str], None] = backends.stderr_note, precision: dict | None = None) -> Run:
+                     notice: Callable[[str], None] = backends.stderr_note, precision: dict | None = None) -> MonteCarloRun:
     """Run (or, with `compute.resume`, resume) `reps` replications, saving each in `checkpoint`,
     and aggregate them.
 
@@ -71,4 +74,4 @@ def run_replications(scenario: Scenario, *, reps: int, checkpoint: Path, draws: 
     agg = aggregate(scenario, done.outcomes, draws)
     ledgers = {r: cp.ledger_path(r) for r in range(reps)} if keep_ledgers else None
     info = RunInfo(reps, done.resumed, done.computed, time.perf_counter() - t0, compute.backend, compute.cores())
-    return Run(agg, info, cp, ledgers)
+    return MonteCarloRun(agg, info, cp, ledgers)

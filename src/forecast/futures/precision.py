@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable
 
 from forecast.core.errors import InputError
-from forecast.futures.montecarlo import Run, run_replications
+from forecast.futures.montecarlo import MonteCarloRun, run_replications
 from forecast.futures.settings import Compute, Draws
 from forecast.scenario import qmc
 
@@ -118,7 +118,7 @@ def figures(summary: dict, rel: float, floor: float) -> list[Figure]:
 
 def run_until_precise(scenario, *, rel: float, floor: float = FLOOR, first: int = FIRST, max_reps: int = MAX_REPS,
                       checkpoint: Path, draws: Draws, compute: Compute,
-                      on_start: Callable[[int, int], None] | None = None, **kwargs) -> tuple[Run, Precision]:
+                      on_start: Callable[[int, int], None] | None = None, **kwargs) -> tuple[MonteCarloRun, Precision]:
     """Run batches of replications until `figures` are all within tolerance (or `max_reps`);
     `kwargs` as `run_replications`'s. `on_start` is told of the first batch only."""
     check_request(rel, floor, first, max_reps)

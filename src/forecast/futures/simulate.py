@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.core.calendar import month_labels
-from forecast.model.engine import FLOWS, Options, Simulation
+from forecast.model.engine import FLOWS, Options, Engine
 from forecast.model.pathways.entities import COLUMNS as ENTITY_COLUMNS
 from forecast.model.values import Values
 from forecast.policy import ladder
@@ -121,7 +121,7 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, uncertain:
     (`scenario/qmc.py`) instead of their streams' numbers; the dynamics are the same.
     """
     values, dynamics_ss = draw_values(scenario, seed, replication, uncertain, fixed, at, given, sampling)
-    sim = Simulation(scenario, values, dynamics_ss, options)
+    sim = Engine(scenario, values, dynamics_ss, options)
     sim.run()
     owed: dict = {}
     tables: dict = {}

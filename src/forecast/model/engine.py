@@ -77,7 +77,7 @@ class Mentoring:
     time_in_grade_factor: float = 1.0
 
 
-class Simulation:
+class Engine:
     """One replication: shared state, random streams, the month's steps and the SimPy clock."""
 
     def __init__(self, scenario, values: Values, seed_sequence: np.random.SeedSequence,
